@@ -1,0 +1,231 @@
+"""The course engine: `create_app()` builds the Flask application."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from babel import Locale
+from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from . import store
+from .catalog import Catalog
+from .content import LANGUAGES
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_LANGUAGE = "fr"
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE=str(Path(app.instance_path) / "course.db"),
+        CONTENT_ROOT=str(PROJECT_ROOT),
+        CONTENT_AUTO_RELOAD=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=256 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        SIGNIN_FAILURE_LIMIT=5,
+        SIGNIN_FAILURE_MINUTES=15,
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE=DEFAULT_LANGUAGE,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COURSE")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config.setdefault("CONTENT_AUTO_RELOAD", app.debug)
+
+    Babel(app, locale_selector=select_language)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = None
+
+    store.migrate(store.connection(app.config["DATABASE"]))
+    app.extensions["catalog"] = Catalog(
+        app.config["CONTENT_ROOT"],
+        base_url=app.config.get("APPLICATION_ROOT", "/").rstrip("/"),
+        auto_reload=app.config["CONTENT_AUTO_RELOAD"],
+    )
+
+    _register_language_routing(app)
+    _register_template_helpers(app)
+    _register_errors(app)
+    from . import auth, cli, learn
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(learn.media)
+    cli.register(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in the instance folder, made on first start, never a default."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def get_db():
+    from flask import current_app
+
+    return store.connection(current_app.config["DATABASE"])
+
+
+def get_course():
+    from flask import current_app
+
+    return current_app.extensions["catalog"].course
+
+
+def select_language() -> str:
+    lang = g.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    return preferred_language()
+
+
+def preferred_language() -> str:
+    """The learner's remembered choice, else what the browser asks for, else French."""
+    if current_user and current_user.is_authenticated and current_user.lang in LANGUAGES:
+        return current_user.lang
+    if session.get("lang") in LANGUAGES:
+        return session["lang"]
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def direction(lang: str) -> str:
+    return Locale.parse(lang).text_direction
+
+
+def _register_language_routing(app: Flask) -> None:
+    """URLs carry the language: `/<lang>/…` is read once here, not in every view."""
+
+    @app.url_value_preprocessor
+    def pull_lang(endpoint, values):
+        if values and "lang" in values:
+            lang = values.pop("lang")
+            if lang not in LANGUAGES:
+                from flask import abort
+
+                abort(404)
+            g.lang = lang
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = g.get("lang") or str(get_locale())
+
+    @app.before_request
+    def remember_lang():
+        lang = g.get("lang")
+        if not lang:
+            return
+        if session.get("lang") != lang:
+            session["lang"] = lang
+        if current_user.is_authenticated and current_user.lang != lang:
+            store.set_user_lang(get_db(), current_user.id, lang)
+
+    @app.context_processor
+    def language_context():
+        lang = str(get_locale())
+        return {
+            "lang": lang,
+            "dir": direction(lang),
+            "direction": direction,
+            "languages": LANGUAGES,
+            "course_title": get_course().title(lang),
+            "switch_url": _switch_url,
+        }
+
+    @app.route("/")
+    def root():
+        return redirect(url_for("learn.home", lang=preferred_language()))
+
+
+def _switch_url(code: str) -> str:
+    """The address of the page being shown, in another language."""
+    args = dict(request.view_args or {})
+    if request.endpoint and app_expects_lang(request.endpoint):
+        return url_for(request.endpoint, **{**args, "lang": code})
+    return url_for("learn.home", lang=code)
+
+
+def app_expects_lang(endpoint: str) -> bool:
+    from flask import current_app
+
+    return current_app.url_map.is_endpoint_expecting(endpoint, "lang")
+
+
+LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from datetime import datetime
+
+    from flask_babel import format_date, format_datetime, format_percent
+
+    def parse(stamp):
+        return datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+
+    def module_title(slug: str) -> str:
+        module = get_course().module(slug, str(get_locale()))
+        return module.title if module else slug
+
+    app.jinja_env.filters["when"] = lambda stamp: format_datetime(parse(stamp), "medium") if stamp else ""
+    app.jinja_env.filters["day"] = lambda stamp: format_date(parse(stamp), "long") if stamp else ""
+    app.jinja_env.globals.update(
+        format_percent=format_percent, language_names=LANGUAGE_NAMES, module_title=module_title,
+    )
+
+
+def _register_errors(app: Flask) -> None:
+    messages = {
+        400: lambda: _("The request could not be understood. Please go back and try again."),
+        403: lambda: _("You do not have access to this page."),
+        404: lambda: _("This page does not exist. It may have been moved or renamed."),
+        405: lambda: _("This action is not allowed here."),
+        409: lambda: _("This was already done; nothing was changed."),
+        413: lambda: _("What you sent is too large."),
+        429: lambda: _("Too many attempts. Please wait a few minutes and try again."),
+        500: lambda: _("Something went wrong on our side. Your work is saved; please try again."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        message = error.description if getattr(error, "custom_message", False) else messages.get(code, messages[500])()
+        return render_template("error.html", code=code, message=message), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("Your form had expired or was incomplete. Please reload the page and try again; nothing was saved.")
+        return render_template("error.html", code=400, message=message), 400
+
+
+def fail(code: int, message: str):
+    """Stop the request with an HTTP error whose page shows this (translated) message."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[code](description=message)
+    error.custom_message = True
+    raise error

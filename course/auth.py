@@ -1,0 +1,150 @@
+"""Signing up, signing in and out, and the learner's profile (joining a cohort)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import get_db, login_manager, store
+
+bp = Blueprint("auth", __name__, url_prefix="/<lang>")
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+MAX_FIELD = 200
+
+
+class User(UserMixin):
+    def __init__(self, row: dict):
+        self.row = row
+        self.id = row["id"]
+        self.name = row["name"]
+        self.email = row["email"]
+        self.role = row["role"]
+        self.lang = row["lang"]
+
+    @property
+    def is_active(self) -> bool:
+        return bool(self.row["active"])
+
+    @property
+    def is_trainer(self) -> bool:
+        return self.role in ("trainer", "admin")
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    row = store.user_by_id(get_db(), int(user_id))
+    return User(row) if row and row["active"] else None
+
+
+def _field(name: str) -> str:
+    return request.form.get(name, "").strip()[: MAX_FIELD + 1]
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    errors = {}
+    if request.method == "POST":
+        name, email, password, code = _field("name"), _field("email").lower(), request.form.get("password", ""), _field("join_code")
+        db = get_db()
+        if not name or len(name) > MAX_FIELD:
+            errors["name"] = _("Enter your name (up to 200 characters).")
+        if not EMAIL.match(email) or len(email) > MAX_FIELD:
+            errors["email"] = _("Enter a valid e-mail address, like name@example.org.")
+        if len(password) < MIN_PASSWORD or len(password) > MAX_FIELD:
+            errors["password"] = _("Choose a password of at least %(n)d characters.", n=MIN_PASSWORD)
+        cohort = store.cohort_by_code(db, code) if code else None
+        if code and not cohort:
+            errors["join_code"] = _("No cohort has this join code. Check it with your trainer, or leave it empty.")
+        if not errors:
+            user_id = store.create_user(db, email, name, generate_password_hash(password), lang=_current_lang())
+            if user_id is None:
+                errors["email"] = _("An account already uses this e-mail address. Sign in instead.")
+            else:
+                if cohort:
+                    store.join_cohort(db, cohort["id"], user_id)
+                login_user(User(store.user_by_id(db, user_id)))
+                flash(_("Welcome! Your account is ready."), "success")
+                return redirect(url_for("learn.home"))
+    status = 422 if errors else 200
+    return render_template("auth/signup.html", errors=errors, form=request.form), status
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    error = None
+    status = 200
+    if request.method == "POST":
+        email, password = _field("email").lower(), request.form.get("password", "")[: MAX_FIELD + 1]
+        db = get_db()
+        if _too_many_failures(db, email):
+            error = _("Too many unsuccessful attempts for this account. Wait %(n)d minutes, then try again.",
+                      n=current_app.config["SIGNIN_FAILURE_MINUTES"])
+            status = 429
+        else:
+            row = store.user_by_email(db, email)
+            if row and check_password_hash(row["password_hash"], password) and row["active"]:
+                store.clear_signin_failures(db, email)
+                login_user(User(row), remember=bool(request.form.get("remember")))
+                return redirect(_safe_next() or url_for("learn.home"))
+            if row and not row["active"] and check_password_hash(row["password_hash"], password):
+                error = _("This account has been deactivated. Contact your trainer.")
+                status = 403
+            else:
+                store.record_signin_failure(db, email)
+                error = _("The e-mail address or the password is not right.")
+                status = 401
+    return render_template("auth/signin.html", error=error, form=request.form), status
+
+
+def _too_many_failures(db, email: str) -> bool:
+    minutes = current_app.config["SIGNIN_FAILURE_MINUTES"]
+    since = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
+    return store.signin_failures_since(db, email, since) >= current_app.config["SIGNIN_FAILURE_LIMIT"]
+
+
+def _safe_next() -> str | None:
+    """Only a path on this site, so the sign-in form cannot send anyone elsewhere."""
+    target = request.args.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+
+
+@bp.route("/signout", methods=["POST"])
+def signout():
+    logout_user()
+    return redirect(url_for("learn.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    db = get_db()
+    error = None
+    status = 200
+    if request.method == "POST":
+        code = _field("join_code")
+        cohort = store.cohort_by_code(db, code) if code else None
+        if cohort:
+            store.join_cohort(db, cohort["id"], current_user.id)
+            flash(_("You have joined the cohort “%(name)s”.", name=cohort["name"]), "success")
+            return redirect(url_for("auth.profile"))
+        error = _("No cohort has this join code. Check it with your trainer.")
+        status = 422
+    cohorts = store.cohorts_of_user(db, current_user.id)
+    return render_template("auth/profile.html", cohorts=cohorts, error=error), status
+
+
+def _current_lang() -> str:
+    from flask import g
+
+    return g.get("lang", "fr")

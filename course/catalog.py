@@ -1,0 +1,57 @@
+"""The rendered course held in memory: loaded once, reloaded on change only when asked to."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from flask_babel import force_locale, gettext
+
+from .content import LANGUAGES, Course, load_course
+
+
+def callout_labels() -> dict[str, dict[str, str]]:
+    """The names of callout kinds in each language, through the interface catalogs."""
+    labels = {}
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            labels[lang] = {
+                "key-point": gettext("Key point"),
+                "case-study": gettext("Case study"),
+                "legal-text": gettext("Legal text"),
+                "warning": gettext("Warning"),
+                "consular-practice": gettext("Consular practice"),
+                "discussion": gettext("Discussion"),
+                "table": gettext("Table"),
+            }
+    return labels
+
+
+class Catalog:
+    def __init__(self, root: Path, base_url: str = "", auto_reload: bool = False):
+        self.root = Path(root)
+        self.base_url = base_url
+        self.auto_reload = auto_reload
+        self._lock = threading.Lock()
+        self._course: Course | None = None
+        self._fingerprint: tuple = ()
+
+    @property
+    def course(self) -> Course:
+        if self._course is None or (self.auto_reload and self._fingerprint != self._files()):
+            with self._lock:
+                fingerprint = self._files()
+                if self._course is None or fingerprint != self._fingerprint:
+                    self._course = load_course(self.root, callout_labels(), self.base_url)
+                    self._fingerprint = fingerprint
+        return self._course
+
+    def _files(self) -> tuple:
+        stamps = []
+        for top in ("modules", "quizzes"):
+            for folder, _, names in os.walk(self.root / top):
+                for name in names:
+                    stat = os.stat(os.path.join(folder, name))
+                    stamps.append((folder, name, stat.st_mtime_ns, stat.st_size))
+        return tuple(sorted(stamps))

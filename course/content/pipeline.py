@@ -1,0 +1,233 @@
+"""The one place Markdown is configured: markdown-it-py with the plugins lessons need.
+
+Raw HTML is off, so a lesson can never inject markup. Our own rules read the trailing
+`{#id .class}` of headings, render callouts as labelled boxes, point glossary links and
+images at their routes, and report what is wrong (as Problems in env) while rendering.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .model import Problem
+
+# Callout name -> whether the title after the name is required.
+CALLOUTS = {
+    "key-point": False,
+    "case-study": True,
+    "legal-text": True,
+    "warning": False,
+    "consular-practice": False,
+    "discussion": False,
+}
+
+DEFAULT_LABELS = {
+    "key-point": "Key point",
+    "case-study": "Case study",
+    "legal-text": "Legal text",
+    "warning": "Warning",
+    "consular-practice": "Consular practice",
+    "discussion": "Discussion",
+    "table": "Table",
+}
+
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TRAILING_ATTRS = re.compile(r"\s*\{\s*#([^\s}]*)((?:\s+\.[^\s}]+)*)\s*\}\s*$")
+_EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
+
+
+@dataclass
+class RenderContext:
+    """What a render needs to know about where the text comes from and where it goes."""
+
+    path: str
+    line_offset: int = 0
+    folder: Path | None = None
+    media_url: str = ""
+    glossary_url: str = ""
+    glossary_ids: frozenset[str] | None = None
+    labels: dict | None = None
+    doc_id: str = ""
+
+    def env(self) -> dict:
+        return {"ctx": self, "problems": [], "docId": self.doc_id}
+
+
+def report(env: dict, token: Token, message: str) -> None:
+    ctx: RenderContext = env["ctx"]
+    line = token.map[0] if token.map else 0
+    env["problems"].append(Problem(ctx.path, ctx.line_offset + line + 1, message))
+
+
+def trailing_attrs(text: str) -> tuple[str, str | None, tuple[str, ...]]:
+    """Split 'Title {#id .class}' into ('Title', 'id', ('class',)); id is None when absent."""
+    match = _TRAILING_ATTRS.search(text)
+    if not match:
+        return text.strip(), None, ()
+    classes = tuple(c.lstrip(".") for c in match.group(2).split())
+    return text[: match.start()].strip(), match.group(1), classes
+
+
+def _heading_ids(state) -> None:
+    for i, token in enumerate(state.tokens):
+        if token.type != "heading_open":
+            continue
+        inline = state.tokens[i + 1]
+        title, anchor, classes = trailing_attrs(inline.content)
+        if anchor is None:
+            continue
+        inline.content = title
+        token.meta["id"] = anchor
+        token.meta["classes"] = classes
+        if anchor:
+            token.attrSet("id", anchor)
+
+
+def _is_callout_opening(params: str, markup: str) -> bool:
+    return bool(params.strip())
+
+
+def _check_callouts(state) -> None:
+    """Pair callout open and close tokens and report unknown, untitled or unclosed ones."""
+    stack: list[Token] = []
+    for token in state.tokens:
+        if token.type == "container_callout_open":
+            name, _, title = token.info.strip().partition(" ")
+            if name not in CALLOUTS:
+                report(state.env, token, f"unknown callout '{name}' (known: {', '.join(CALLOUTS)})")
+            elif CALLOUTS[name] and not title.strip():
+                report(state.env, token, f"callout '{name}' needs a title after its name")
+            stack.append(token)
+        elif token.type == "container_callout_close":
+            opening = stack.pop()
+            token.info = opening.info
+            if not token.markup:
+                report(state.env, opening, f"callout '{opening.info.split()[0]}' is never closed: add a line '{opening.markup}'")
+        elif token.type == "inline" and token.content.startswith(":::"):
+            report(state.env, token, "a callout needs a name after ':::', and closing ':::' must be on a line of its own")
+
+
+def _render_callout(renderer, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    name, _, title = token.info.strip().partition(" ")
+    labels = env["ctx"].labels or DEFAULT_LABELS
+    label = labels.get(name, name)
+    if name == "discussion":
+        if token.nesting == 1:
+            return f'<details class="callout callout-discussion"><summary>{html.escape(title or label)}</summary>\n'
+        return "</details>\n"
+    if token.nesting == -1:
+        return "</div>\n"
+    css = name if name in CALLOUTS else "unknown"
+    heading = f'<span class="callout-kind">{html.escape(label)}</span>'
+    if title:
+        heading += f' <span class="callout-name">{html.escape(title)}</span>'
+    return f'<div class="callout callout-{css}" role="note"><p class="callout-title">{heading}</p>\n'
+
+
+def _content_links(state) -> None:
+    """Point glossary links and images at their routes; report unknown terms and missing files."""
+    ctx: RenderContext = state.env["ctx"]
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        for token in _walk(block.children):
+            if token.type == "link_open":
+                href = token.attrGet("href") or ""
+                if href.startswith("glossary:"):
+                    term = href.removeprefix("glossary:")
+                    if ctx.glossary_ids is not None and term not in ctx.glossary_ids:
+                        report(state.env, block, f"glossary link to unknown term '{term}'")
+                    token.attrSet("href", f"{ctx.glossary_url}#{term}")
+                    token.attrSet("class", "glossary-term")
+            elif token.type == "image":
+                _check_image(state.env, block, token, ctx)
+
+
+def _walk(tokens):
+    for token in tokens:
+        yield token
+        if token.children:
+            yield from _walk(token.children)
+
+
+def _check_image(env, block, token, ctx: RenderContext) -> None:
+    src = token.attrGet("src") or ""
+    if not token.content.strip():
+        report(env, block, f"image '{src}' needs alternative text: ![what it shows]({src})")
+    if _EXTERNAL.match(src) or "/" in src or "\\" in src or src.startswith("."):
+        report(env, block, f"image '{src}' must be a file in the module's folder (no path, no address)")
+        token.attrSet("src", "")
+        return
+    if ctx.folder is not None and not (ctx.folder / src).is_file():
+        report(env, block, f"image '{src}' not found in {ctx.folder}")
+    token.attrSet("src", f"{ctx.media_url}/{src}")
+    token.attrSet("loading", "lazy")
+
+
+def _render_table_open(renderer, tokens, idx, options, env) -> str:
+    labels = env["ctx"].labels or DEFAULT_LABELS
+    label = html.escape(labels.get("table", "Table"))
+    # A wide table scrolls inside its own box, not the page; the box is focusable for keyboards.
+    return f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0"><table>\n'
+
+
+def _render_table_close(renderer, tokens, idx, options, env) -> str:
+    return "</table></div>\n"
+
+
+def _section_slug(text: str) -> str:
+    slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+    return f"s-{slug}"
+
+
+def make_markdown() -> MarkdownIt:
+    """The renderer for bodies: pages, glossary entries, questions."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(container_plugin, name="callout", validate=_is_callout_opening, render=_render_callout)
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_section_slug)
+    md.core.ruler.push("check_callouts", _check_callouts)
+    md.core.ruler.push("content_links", _content_links)
+    md.add_render_rule("table_open", _render_table_open)
+    md.add_render_rule("table_close", _render_table_close)
+    return md
+
+
+def make_outline_parser() -> MarkdownIt:
+    """A parser that only finds front matter and section headings (and skips callouts' insides)."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.use(front_matter_plugin)
+    md.use(container_plugin, name="callout", validate=_is_callout_opening)
+    md.core.ruler.before("inline", "heading_ids", _heading_ids)
+    return md
+
+
+OUTLINE = make_outline_parser()
+BODY = make_markdown()
+
+
+def render_body(text: str, ctx: RenderContext) -> tuple[str, list[Problem]]:
+    """Render a page, an entry or a question's part to HTML, with what was wrong in it."""
+    env = ctx.env()
+    tokens = BODY.parse(text, env)
+    return BODY.renderer.render(tokens, BODY.options, env), env["problems"]
+
+
+def render_inline(text: str, ctx: RenderContext) -> tuple[str, list[Problem]]:
+    env = ctx.env()
+    return BODY.renderInline(text, env), env["problems"]

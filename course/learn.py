@@ -1,0 +1,196 @@
+"""The learner's journey: course home, modules, pages, glossary, job aids, progress, quizzes."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, g, redirect, render_template, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from . import fail, get_course, get_db, store
+from .grading import display_order, field_name, grade_attempt, parse_responses
+from .progress import course_progress, module_progress, overall_percent
+
+bp = Blueprint("learn", __name__, url_prefix="/<lang>")
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+
+
+def _module_or_404(slug: str):
+    module = get_course().module(slug, g.lang)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _learner_records():
+    if not current_user.is_authenticated:
+        return {}, {}
+    db = get_db()
+    return store.visited_pages(db, current_user.id), store.best_attempts(db, current_user.id)
+
+
+@bp.route("/")
+def home():
+    course = get_course()
+    visited, best = _learner_records()
+    progress = course_progress(course, visited, best)
+    modules = [(course.module(p.slug, g.lang), p) for p in progress]
+    resume = _resume_point(course) if current_user.is_authenticated else None
+    return render_template(
+        "learn/home.html", modules=modules, overall=overall_percent(progress), resume=resume,
+        description=course.description(g.lang),
+    )
+
+
+def _resume_point(course):
+    last = store.last_visit(get_db(), current_user.id)
+    if not last:
+        return None
+    module = course.module(last["module"], g.lang)
+    page = module.page(last["page"]) if module else None
+    return (module, page) if page else None
+
+
+@bp.route("/modules/<slug>/")
+def module(slug: str):
+    module = _module_or_404(slug)
+    visited, best = _learner_records()
+    progress = module_progress(get_course(), slug, visited.get(slug, set()), best.get(slug))
+    quiz = get_course().quiz(slug, g.lang)
+    return render_template("learn/module.html", module=module, progress=progress, quiz=quiz, visited=visited.get(slug, set()))
+
+
+@bp.route("/modules/<slug>/<page_id>")
+@login_required
+def page(slug: str, page_id: str):
+    module = _module_or_404(slug)
+    page = module.page(page_id)
+    if page is None:
+        abort(404)
+    db = get_db()
+    store.record_visit(db, current_user.id, slug, page_id)
+    index = module.pages.index(page)
+    previous = module.pages[index - 1] if index > 0 else None
+    following = module.pages[index + 1] if index + 1 < len(module.pages) else None
+    visited = store.visited_pages(db, current_user.id).get(slug, set())
+    return render_template(
+        "learn/page.html", module=module, page=page, index=index, previous=previous, following=following,
+        visited=visited, quiz=get_course().quiz(slug, g.lang),
+    )
+
+
+@bp.route("/job-aids/<slug>")
+@login_required
+def job_aid(slug: str):
+    module = _module_or_404(slug)
+    page = module.page(module.job_aid) if module.job_aid else None
+    if page is None:
+        abort(404)
+    return render_template("learn/job_aid.html", module=module, page=page)
+
+
+@bp.route("/glossary")
+def glossary():
+    glossary = get_course().glossary(g.lang)
+    if glossary is None:
+        abort(404)
+    return render_template("learn/glossary.html", glossary=glossary)
+
+
+@bp.route("/progress")
+@login_required
+def my_progress():
+    course = get_course()
+    visited, best = _learner_records()
+    progress = course_progress(course, visited, best)
+    attempts = store.submitted_attempts(get_db(), current_user.id)
+    modules = [(course.module(p.slug, g.lang), p) for p in progress]
+    return render_template("learn/progress.html", modules=modules, overall=overall_percent(progress), attempts=attempts)
+
+
+@bp.route("/quizzes/<slug>", methods=["GET", "POST"])
+@login_required
+def quiz(slug: str):
+    course = get_course()
+    module, quiz = _module_or_404(slug), course.quiz(slug, g.lang)
+    if quiz is None:
+        abort(404)
+    db = get_db()
+    if request.method == "GET":
+        attempt = store.open_attempt(db, current_user.id, slug)
+        if attempt is None:
+            attempt_id = store.start_attempt(db, current_user.id, slug, quiz.lang, quiz.version, secrets.randbits(31))
+            attempt = store.attempt_by_id(db, attempt_id)
+        return _render_quiz(module, quiz, attempt, {}, [])
+    attempt = _own_attempt(request.form.get("attempt", ""), slug)
+    if attempt["submitted_at"]:
+        fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
+    form = request.form.to_dict(flat=False)
+    responses, errors = parse_responses(quiz, form, attempt["seed"])
+    if errors:
+        status = 422 if all(e.kind == "missing" for e in errors) else 400
+        return _render_quiz(module, quiz, attempt, form, errors, status)
+    result = grade_attempt(quiz, responses)
+    if not store.submit_attempt(db, attempt["id"], quiz.lang, quiz.version, result, responses):
+        fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
+    return redirect(url_for("learn.attempt", slug=slug, attempt_id=attempt["id"]), code=303)
+
+
+def _own_attempt(raw_id: str, slug: str) -> dict:
+    attempt = store.attempt_by_id(get_db(), int(raw_id)) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12 else None
+    if attempt is None or attempt["module"] != slug:
+        fail(400, _("This quiz form is incomplete or has been altered. Please open the quiz again."))
+    if attempt["user_id"] != current_user.id:
+        fail(403, _("This quiz attempt belongs to someone else."))
+    return attempt
+
+
+def _render_quiz(module, quiz, attempt, form: dict, errors: list, status: int = 200):
+    orders = {q.id: display_order(q, attempt["seed"]) for q in quiz.questions}
+    missing = {e.question_id for e in errors if e.kind == "missing"}
+    tampered = any(e.kind != "missing" for e in errors)
+    past = store.submitted_attempts(get_db(), current_user.id, quiz.slug)
+    return render_template(
+        "learn/quiz.html", module=module, quiz=quiz, attempt=attempt, orders=orders, form=form,
+        missing=missing, tampered=tampered, field_name=field_name, past=past,
+    ), status
+
+
+@bp.route("/quizzes/<slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(slug: str, attempt_id: int):
+    attempt = store.attempt_by_id(get_db(), attempt_id)
+    if attempt is None or attempt["module"] != slug or not attempt["submitted_at"]:
+        abort(404)
+    if attempt["user_id"] != current_user.id and not current_user.is_trainer:
+        fail(403, _("This quiz attempt belongs to someone else."))
+    course = get_course()
+    module, quiz = _module_or_404(slug), course.quiz(slug, g.lang)
+    answered = course.quizzes.get(slug, {}).get(attempt["lang"])
+    responses = store.attempt_responses(get_db(), attempt_id)
+    return render_template(
+        "learn/result.html", module=module, quiz=quiz, attempt=attempt, responses=responses,
+        # Languages share answer keys, so an unedited quiz can be reviewed in any language.
+        unchanged=quiz is not None and answered is not None and answered.version == attempt["quiz_version"],
+    )
+
+
+media = Blueprint("media", __name__)
+
+
+@media.route("/media/<slug>/<filename>")
+def image(slug: str, filename: str):
+    course = get_course()
+    if slug not in course.slugs or not any(filename.lower().endswith(ext) for ext in IMAGE_TYPES):
+        abort(404)
+    root = course_root() / "modules" / slug
+    return send_from_directory(root, filename, max_age=86400)
+
+
+def course_root():
+    from pathlib import Path
+
+    from flask import current_app
+
+    return Path(current_app.config["CONTENT_ROOT"])

@@ -1,0 +1,296 @@
+"""Every line of SQL: schema, migrations and queries, over SQLite through sqlite-utils.
+
+One connection per process and thread, opened lazily (never at import, so a preloading
+server does not share it across fork). Writes that read first run under BEGIN IMMEDIATE,
+which is what keeps several workers from failing with "database is locked".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+_local = threading.local()
+
+MIGRATIONS = [
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL DEFAULT 'learner' CHECK (role IN ('learner', 'trainer', 'admin')),
+        lang TEXT NOT NULL DEFAULT 'fr',
+        active INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE cohorts (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        join_code TEXT NOT NULL UNIQUE,
+        deadline TEXT,
+        owner_id INTEGER NOT NULL REFERENCES users(id),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX cohorts_owner ON cohorts(owner_id);
+    CREATE TABLE memberships (
+        cohort_id INTEGER NOT NULL REFERENCES cohorts(id),
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (cohort_id, user_id)
+    );
+    CREATE INDEX memberships_user ON memberships(user_id);
+    CREATE TABLE page_visits (
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        module TEXT NOT NULL,
+        page TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (user_id, module, page)
+    );
+    CREATE INDEX page_visits_recent ON page_visits(user_id, last_seen);
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        module TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        quiz_version TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        submitted_at TEXT,
+        correct INTEGER,
+        total INTEGER,
+        score INTEGER,
+        passed INTEGER
+    );
+    CREATE INDEX attempts_user_module ON attempts(user_id, module, submitted_at);
+    CREATE TABLE responses (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id),
+        question TEXT NOT NULL,
+        response TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        PRIMARY KEY (attempt_id, question)
+    );
+    CREATE TABLE signin_failures (
+        id INTEGER PRIMARY KEY,
+        email TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX signin_failures_email ON signin_failures(email, at);
+    """,
+]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def connection(path: str) -> sqlite_utils.Database:
+    """This process's and thread's connection to the database at path."""
+    key = (path, os.getpid())
+    if getattr(_local, "key", None) != key:
+        conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        _local.db, _local.key = sqlite_utils.Database(conn), key
+    return _local.db
+
+
+def close_connection() -> None:
+    db = getattr(_local, "db", None)
+    if db is not None:
+        db.conn.close()
+        _local.db = _local.key = None
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring the schema up to date; safe to run from several workers at once."""
+    db.enable_wal()
+    with transaction(db):
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in filter(str.strip, script.split(";")):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)
+
+
+def _one(db, sql: str, params=()) -> dict | None:
+    return next(db.query(sql, params), None)
+
+
+# Users
+
+
+def create_user(db, email: str, name: str, password_hash: str, role: str = "learner", lang: str = "fr") -> int | None:
+    """The new user's id, or None when the e-mail address is taken."""
+    try:
+        cursor = db.execute(
+            "INSERT INTO users (email, name, password_hash, role, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (email.strip().lower(), name.strip(), password_hash, role, lang, now()),
+        )
+    except sqlite3.IntegrityError:
+        return None
+    return cursor.lastrowid
+
+
+def user_by_id(db, user_id: int) -> dict | None:
+    return _one(db, "SELECT * FROM users WHERE id = ?", (user_id,))
+
+
+def user_by_email(db, email: str) -> dict | None:
+    return _one(db, "SELECT * FROM users WHERE email = ?", (email.strip().lower(),))
+
+
+def set_user_lang(db, user_id: int, lang: str) -> None:
+    db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
+
+
+def record_signin_failure(db, email: str) -> None:
+    db.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email.strip().lower(), now()))
+
+
+def signin_failures_since(db, email: str, since: str) -> int:
+    row = _one(db, "SELECT count(*) AS n FROM signin_failures WHERE email = ? AND at >= ?", (email.strip().lower(), since))
+    return row["n"]
+
+
+def clear_signin_failures(db, email: str) -> None:
+    db.execute("DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
+
+
+# Cohorts
+
+
+def cohort_by_code(db, code: str) -> dict | None:
+    return _one(db, "SELECT * FROM cohorts WHERE join_code = ?", (code.strip().upper(),))
+
+
+def join_cohort(db, cohort_id: int, user_id: int) -> None:
+    db.execute(
+        "INSERT INTO memberships (cohort_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (cohort_id, user_id, now()),
+    )
+
+
+def cohorts_of_user(db, user_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT c.* FROM cohorts c JOIN memberships m ON m.cohort_id = c.id WHERE m.user_id = ? ORDER BY c.name",
+        (user_id,),
+    ))
+
+
+# Reading
+
+
+def record_visit(db, user_id: int, module: str, page: str) -> None:
+    stamp = now()
+    db.execute(
+        "INSERT INTO page_visits (user_id, module, page, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (user_id, module, page) DO UPDATE SET last_seen = excluded.last_seen",
+        (user_id, module, page, stamp, stamp),
+    )
+
+
+def visited_pages(db, user_id: int) -> dict[str, set[str]]:
+    visited: dict[str, set[str]] = {}
+    for row in db.query("SELECT module, page FROM page_visits WHERE user_id = ?", (user_id,)):
+        visited.setdefault(row["module"], set()).add(row["page"])
+    return visited
+
+
+def last_visit(db, user_id: int) -> dict | None:
+    return _one(
+        db,
+        "SELECT module, page, last_seen FROM page_visits WHERE user_id = ? ORDER BY last_seen DESC, rowid DESC LIMIT 1",
+        (user_id,),
+    )
+
+
+# Quiz attempts
+
+
+def open_attempt(db, user_id: int, module: str) -> dict | None:
+    return _one(
+        db,
+        "SELECT * FROM attempts WHERE user_id = ? AND module = ? AND submitted_at IS NULL ORDER BY id DESC LIMIT 1",
+        (user_id, module),
+    )
+
+
+def start_attempt(db, user_id: int, module: str, lang: str, quiz_version: str, seed: int) -> int:
+    cursor = db.execute(
+        "INSERT INTO attempts (user_id, module, lang, quiz_version, seed, started_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, module, lang, quiz_version, seed, now()),
+    )
+    return cursor.lastrowid
+
+
+def attempt_by_id(db, attempt_id: int) -> dict | None:
+    return _one(db, "SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+
+
+def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, responses: dict) -> bool:
+    """Store a graded attempt once; False when it had already been submitted."""
+    with transaction(db):
+        cursor = db.execute(
+            "UPDATE attempts SET submitted_at = ?, lang = ?, quiz_version = ?, correct = ?, total = ?, score = ?, passed = ? "
+            "WHERE id = ? AND submitted_at IS NULL",
+            (now(), lang, quiz_version, result.correct, result.total, result.score, int(result.passed), attempt_id),
+        )
+        if cursor.rowcount == 0:
+            return False
+        db.executemany(
+            "INSERT INTO responses (attempt_id, question, response, correct) VALUES (?, ?, ?, ?)",
+            [(attempt_id, q.question_id, json.dumps(responses[q.question_id], ensure_ascii=False), int(q.correct))
+             for q in result.questions],
+        )
+    return True
+
+
+def attempt_responses(db, attempt_id: int) -> dict[str, dict]:
+    rows = db.query("SELECT question, response, correct FROM responses WHERE attempt_id = ?", (attempt_id,))
+    return {row["question"]: {"response": _response(row["response"]), "correct": bool(row["correct"])} for row in rows}
+
+
+def _response(stored: str):
+    value = json.loads(stored)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def submitted_attempts(db, user_id: int, module: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM attempts WHERE user_id = ? AND submitted_at IS NOT NULL"
+    params: tuple = (user_id,)
+    if module:
+        sql += " AND module = ?"
+        params += (module,)
+    return list(db.query(sql + " ORDER BY submitted_at DESC, id DESC", params))
+
+
+def best_attempts(db, user_id: int) -> dict[str, dict]:
+    """Per module, the best submitted attempt (highest score, earliest among equals)."""
+    best: dict[str, dict] = {}
+    for row in db.query(
+        "SELECT * FROM attempts WHERE user_id = ? AND submitted_at IS NOT NULL ORDER BY score DESC, submitted_at ASC",
+        (user_id,),
+    ):
+        best.setdefault(row["module"], row)
+    return best

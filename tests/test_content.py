@@ -1,0 +1,198 @@
+"""The content parser and `course check` rules, on small courses written in tmp_path."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from course.content import load_course
+
+FIXTURE = Path(__file__).parent / "fixtures" / "course"
+
+
+@pytest.fixture
+def course_dir(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    shutil.copy(root / "modules/02-reading/fr.md", root / "modules/02-reading/ar.md")
+    return root
+
+
+def problems(root) -> list[str]:
+    return [str(p) for p in load_course(root).problems]
+
+
+def write(root: Path, relative: str, text: str) -> None:
+    (root / relative).write_text(text, encoding="utf-8")
+
+
+def replace_in(root: Path, relative: str, old: str, new: str) -> None:
+    path = root / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_the_fixture_course_is_clean(course_dir):
+    assert problems(course_dir) == []
+
+
+def test_pages_are_cut_at_level_one_headings_with_their_ids(course_dir):
+    module = load_course(course_dir).modules["01-sample"]["en"]
+    assert module.page_ids == ("elements", "checklist")
+    assert module.pages[0].title == "The three elements"
+    assert module.job_aid == "checklist"
+    assert module.minutes == 10
+
+
+def test_callouts_render_as_labelled_boxes_and_raw_html_is_escaped(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "<script>alert(1)</script>\n\n# Checklist {#checklist}")
+    html = load_course(course_dir).modules["01-sample"]["en"].pages[0].html
+    assert '<div class="callout callout-legal-text" role="note">' in html
+    assert "Palermo Protocol, Article 3(a)" in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_glossary_links_point_to_the_glossary_of_the_language(course_dir):
+    html = load_course(course_dir).modules["01-sample"]["fr"].pages[0].html
+    assert '<a href="/fr/glossary#victim" class="glossary-term">victime</a>' in html
+
+
+def test_bad_front_matter_yaml_names_its_line(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "minutes: 10", "minutes: [10")
+    found = problems(course_dir)
+    assert any(p.startswith("modules/01-sample/en.md:") and "front matter is not valid YAML" in p for p in found)
+
+
+def test_missing_and_mistyped_front_matter_fields(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "minutes: 10", "minutes: ten")
+    replace_in(course_dir, "modules/01-sample/en.md", "summary: The three elements of trafficking.\n", "")
+    found = problems(course_dir)
+    assert "modules/01-sample/en.md:1: front matter: 'summary' is required" in found
+    assert "modules/01-sample/en.md:1: front matter: 'minutes' must be a whole number above 0" in found
+
+
+def test_a_page_without_a_stable_id(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "# Checklist")
+    assert "modules/01-sample/en.md:18: heading has no id: write '# Checklist {#some-id}'" in problems(course_dir)
+
+
+def test_text_before_the_first_page(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "---\n\n# The three", "---\n\nStray words.\n\n# The three")
+    assert "modules/01-sample/en.md:10: text before the first '# Title {#id}' heading" in problems(course_dir)
+
+
+def test_page_ids_that_differ_between_languages(course_dir):
+    replace_in(course_dir, "modules/01-sample/ar.md", "{#checklist}", "{#check-list}")
+    found = problems(course_dir)
+    assert any(p.startswith("modules/01-sample/ar.md:18: page ids differ from fr.md: missing checklist; not in fr.md: check-list") for p in found)
+
+
+def test_question_ids_that_differ_between_languages(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/en.md", "{#law}", "{#moroccan-law}")
+    assert any(p.startswith("quizzes/01-sample/en.md:") and "question ids differ from fr.md" in p for p in problems(course_dir))
+
+
+def test_answer_keys_that_differ_between_languages(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/ar.md", "- [ ] عنصران", "- [x] عنصران")
+    replace_in(course_dir, "quizzes/01-sample/ar.md", "- [x] ثلاثة عناصر", "- [ ] ثلاثة عناصر")
+    assert (
+        "quizzes/01-sample/ar.md:6: question 'elements': answer key differs from fr.md "
+        "(single, 3 options, right: 2 there, single, 3 options, right: 1 here)"
+    ) in problems(course_dir)
+
+
+def test_a_question_with_no_correct_answer(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/en.md", "- [x] Three", "- [ ] Three")
+    assert "quizzes/01-sample/en.md:6: question 'elements': no correct answer: mark at least one option '- [x]'" in problems(course_dir)
+
+
+def test_a_question_with_no_answers(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/en.md", "= 27-14", "27-14")
+    assert any("question 'law': no answers" in p for p in problems(course_dir))
+
+
+def test_a_true_false_question_needs_two_options_and_one_right(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/en.md", "- [ ] False", "- [x] False")
+    assert any("question 'consent': a true/false question needs exactly two options" in p for p in problems(course_dir))
+
+
+def test_an_unknown_callout(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "::: legal-text Palermo", "::: legal-txt Palermo")
+    assert any(p.startswith("modules/01-sample/en.md:14: unknown callout 'legal-txt'") for p in problems(course_dir))
+
+
+def test_a_callout_needing_a_title(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "::: legal-text Palermo Protocol, Article 3(a)", "::: legal-text")
+    assert "modules/01-sample/en.md:14: callout 'legal-text' needs a title after its name" in problems(course_dir)
+
+
+def test_a_callout_never_closed(course_dir):
+    write(course_dir, "modules/01-sample/en.md", (course_dir / "modules/01-sample/en.md").read_text().rstrip() + "\n\n::: warning\nCareful.\n")
+    assert any(p.startswith("modules/01-sample/en.md:24: callout 'warning' is never closed") for p in problems(course_dir))
+
+
+def test_a_missing_image(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "# Checklist {#checklist}\n\n![The referral pathway](pathway.svg)")
+    assert any(p.startswith("modules/01-sample/en.md:20: image 'pathway.svg' not found") for p in problems(course_dir))
+
+
+def test_an_image_present_in_the_module_folder_is_served_from_media(course_dir):
+    write(course_dir, "modules/01-sample/pathway.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>')
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "# Checklist {#checklist}\n\n![The referral pathway](pathway.svg)")
+    course = load_course(course_dir)
+    assert [str(p) for p in course.problems] == []
+    assert '<img src="/media/01-sample/pathway.svg" alt="The referral pathway" loading="lazy"' in course.modules["01-sample"]["en"].pages[1].html
+
+
+def test_images_outside_the_module_folder_are_refused(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "# Checklist {#checklist}\n\n![x](../../secret.png)")
+    assert any("must be a file in the module's folder" in p for p in problems(course_dir))
+
+
+def test_a_glossary_link_to_an_unknown_term(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "glossary:victim", "glossary:victims")
+    assert "modules/01-sample/en.md:12: glossary link to unknown term 'victims'" in problems(course_dir)
+
+
+def test_a_missing_language_version(course_dir):
+    (course_dir / "quizzes/01-sample/ar.md").unlink()
+    assert "quizzes/01-sample/ar.md:1: missing: no ar version of 01-sample" in problems(course_dir)
+
+
+def test_a_quiz_without_a_module(course_dir):
+    shutil.copytree(course_dir / "quizzes/01-sample", course_dir / "quizzes/09-orphan")
+    assert "quizzes/09-orphan:1: quiz folder '09-orphan' has no module folder of the same name in modules/" in problems(course_dir)
+
+
+def test_every_problem_is_reported_at_once(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "# Checklist")
+    replace_in(course_dir, "quizzes/01-sample/fr.md", "- [x] Trois", "- [ ] Trois")
+    replace_in(course_dir, "modules/01-sample/ar.md", "::: legal-text", "::: legal")
+    assert len(problems(course_dir)) >= 3
+
+
+def test_question_kinds_and_keys_are_read_as_data(course_dir):
+    quiz = load_course(course_dir).quizzes["01-sample"]["en"]
+    kinds = {q.id: q.kind for q in quiz.questions}
+    assert kinds == {"elements": "single", "consent": "true-false", "means": "multiple", "law": "short", "match": "matching", "steps": "ordering"}
+    assert quiz.pass_mark == 70
+    elements = quiz.question("elements")
+    assert [c.correct for c in elements.choices] == [False, True, False]
+    assert "<p>Right: act, means, purpose.</p>" in elements.choices[1].feedback_html
+    assert "Palermo Protocol, Article 3(a)." in elements.explanation_html
+    assert quiz.question("match").pairs[0] == ("Act", "Recruitment")
+    assert quiz.question("steps").items == ("Safety", "Consent", "Referral")
+
+
+def test_the_quiz_version_changes_when_the_file_changes(course_dir):
+    before = load_course(course_dir).quizzes["01-sample"]["en"].version
+    replace_in(course_dir, "quizzes/01-sample/en.md", "Two", "Only two")
+    assert load_course(course_dir).quizzes["01-sample"]["en"].version != before
+
+
+def test_a_broken_file_is_left_out_and_the_rest_still_loads(course_dir):
+    write(course_dir, "modules/01-sample/en.md", "no front matter at all")
+    course = load_course(course_dir)
+    assert "en" not in course.modules["01-sample"]
+    assert course.module("01-sample", "en").lang == "fr"
