@@ -258,7 +258,7 @@ def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, re
         )
         if cursor.rowcount == 0:
             return False
-        db.executemany(
+        db.conn.executemany(
             "INSERT INTO responses (attempt_id, question, response, correct) VALUES (?, ?, ?, ?)",
             [(attempt_id, q.question_id, json.dumps(responses[q.question_id], ensure_ascii=False), int(q.correct))
              for q in result.questions],

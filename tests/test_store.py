@@ -1,0 +1,110 @@
+"""The store on a temporary database, without Flask."""
+
+import threading
+
+import pytest
+
+from course import store
+from course.grading import AttemptResult, QuestionResult
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = store.connection(str(tmp_path / "store.db"))
+    store.migrate(database)
+    yield database
+    store.close_connection()
+
+
+def result(correct, total, passed):
+    questions = tuple(QuestionResult(f"q{n}", n < correct) for n in range(total))
+    return AttemptResult(correct, total, correct * 100 // total, passed, questions)
+
+
+def test_the_database_is_in_wal_mode_with_the_schema(db):
+    assert db.journal_mode == "wal"
+    assert {"users", "cohorts", "memberships", "page_visits", "attempts", "responses", "signin_failures"} <= set(db.table_names())
+
+
+def test_migrating_twice_changes_nothing(db):
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    store.migrate(db)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == version == len(store.MIGRATIONS)
+
+
+def test_emails_are_unique_whatever_their_case(db):
+    assert store.create_user(db, "Amina@Example.org", "Amina", "hash") is not None
+    assert store.create_user(db, "amina@example.org", "Other", "hash") is None
+    assert store.user_by_email(db, " AMINA@example.org ")["name"] == "Amina"
+
+
+def test_roles_are_checked_by_the_database(db):
+    assert store.create_user(db, "x@example.org", "X", "hash", role="superuser") is None
+    assert store.user_by_email(db, "x@example.org") is None
+
+
+def test_a_visit_keeps_its_first_date_and_updates_its_last(db):
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    store.record_visit(db, user, "01-sample", "elements")
+    db.execute("UPDATE page_visits SET first_seen = '2026-01-01T00:00:00+00:00', last_seen = '2026-01-01T00:00:00+00:00'")
+    store.record_visit(db, user, "01-sample", "elements")
+    row = next(db.query("SELECT * FROM page_visits"))
+    assert row["first_seen"] == "2026-01-01T00:00:00+00:00" and row["last_seen"] > row["first_seen"]
+    assert store.visited_pages(db, user) == {"01-sample": {"elements"}}
+
+
+def test_last_visit_is_the_most_recent_page(db):
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    store.record_visit(db, user, "01-sample", "elements")
+    store.record_visit(db, user, "01-sample", "checklist")
+    assert store.last_visit(db, user)["page"] == "checklist"
+
+
+def test_an_attempt_is_submitted_once_with_its_responses(db):
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    attempt = store.start_attempt(db, user, "01-sample", "en", "v1", 42)
+    assert store.open_attempt(db, user, "01-sample")["id"] == attempt
+    responses = {"q0": 1, "q1": (0, 2), "q2": "مدرسة"}
+    assert store.submit_attempt(db, attempt, "ar", "v2", result(2, 3, False), responses) is True
+    assert store.submit_attempt(db, attempt, "ar", "v2", result(3, 3, True), responses) is False
+    stored = store.attempt_by_id(db, attempt)
+    assert (stored["lang"], stored["quiz_version"], stored["score"], stored["passed"]) == ("ar", "v2", 66, 0)
+    assert store.attempt_responses(db, attempt) == {
+        "q0": {"response": 1, "correct": True},
+        "q1": {"response": (0, 2), "correct": True},
+        "q2": {"response": "مدرسة", "correct": False},
+    }
+    assert store.open_attempt(db, user, "01-sample") is None
+
+
+def test_best_attempt_is_the_highest_score(db):
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    for correct in (1, 3, 2):
+        attempt = store.start_attempt(db, user, "01-sample", "en", "v1", 1)
+        store.submit_attempt(db, attempt, "en", "v1", result(correct, 3, correct == 3), {f"q{n}": 0 for n in range(3)})
+    best = store.best_attempts(db, user)["01-sample"]
+    assert (best["score"], best["passed"]) == (100, 1)
+    assert len(store.submitted_attempts(db, user)) == 3
+
+
+def test_concurrent_submissions_of_one_attempt_count_once(tmp_path):
+    path = str(tmp_path / "race.db")
+    setup = store.connection(path)
+    store.migrate(setup)
+    user = store.create_user(setup, "a@example.org", "A", "hash")
+    attempt = store.start_attempt(setup, user, "01-sample", "en", "v1", 1)
+    outcomes = []
+
+    def submit():
+        db = store.connection(path)
+        outcomes.append(store.submit_attempt(db, attempt, "en", "v1", result(1, 1, True), {"q0": 0}))
+        store.close_connection()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [False] * 7 + [True]
+    assert next(setup.query("SELECT count(*) AS n FROM responses"))["n"] == 1
+    store.close_connection()
