@@ -178,6 +178,17 @@ def test_a_module_missing_in_a_language_falls_back_with_a_notice(learner):
     assert 'class="notice notice-info"' in html
 
 
+def test_no_fallback_notice_when_the_module_exists_in_the_language(learner):
+    html = learner.get("/ar/modules/01-sample/elements").get_data(as_text=True)
+    assert '<article class="lesson" lang="ar" dir="rtl">' in html
+    assert 'class="notice notice-info"' not in html
+
+
+def test_fallback_modules_keep_their_own_direction_on_the_home(client):
+    html = client.get("/ar/").get_data(as_text=True)
+    assert '<p lang="fr" dir="ltr">Un module sans quiz.</p>' in html
+
+
 def test_the_job_aid_prints_alone(learner):
     html = learner.get("/en/job-aids/01-sample").get_data(as_text=True)
     assert "Checklist" in html and "job-aid-view" in html
