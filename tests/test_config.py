@@ -1,0 +1,49 @@
+"""Start-up: the secret key, the schema, and re-rendering content that changed."""
+
+import shutil
+from pathlib import Path
+
+from course import create_app, store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "course"
+
+
+def test_a_secret_key_is_generated_into_the_instance_folder_and_kept(tmp_path):
+    config = {"TESTING": True, "DATABASE": str(tmp_path / "a.db"), "CONTENT_ROOT": str(FIXTURE)}
+    app = create_app(config)
+    key_file = Path(app.instance_path) / "secret_key"
+    assert app.config["SECRET_KEY"] == key_file.read_text().strip()
+    assert len(app.config["SECRET_KEY"]) == 64 and key_file.stat().st_mode & 0o077 == 0
+    assert create_app(config).config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    store.close_connection()
+
+
+def test_the_database_defaults_to_the_instance_folder():
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_ROOT": str(FIXTURE)})
+    assert app.config["DATABASE"] == str(Path(app.instance_path) / "course.db")
+    store.close_connection()
+
+
+def test_settings_come_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_DATABASE", str(tmp_path / "env.db"))
+    monkeypatch.setenv("COURSE_SIGNIN_FAILURE_LIMIT", "3")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "CONTENT_ROOT": str(FIXTURE)})
+    assert app.config["DATABASE"] == str(tmp_path / "env.db") and app.config["SIGNIN_FAILURE_LIMIT"] == 3
+    assert (tmp_path / "env.db").exists()
+    store.close_connection()
+
+
+def test_content_is_rendered_once_unless_reload_is_on(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    lesson = root / "modules/01-sample/en.md"
+    for auto_reload, expected in ((False, "Trafficking harms"), (True, "Exploitation harms")):
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": str(tmp_path / f"{auto_reload}.db"),
+                          "CONTENT_ROOT": str(root), "CONTENT_AUTO_RELOAD": auto_reload})
+        catalog = app.extensions["catalog"]
+        first = catalog.course
+        lesson.write_text(lesson.read_text().replace("Trafficking harms", "Exploitation harms"))
+        assert expected in catalog.course.modules["01-sample"]["en"].pages[0].html
+        assert (catalog.course is first) is not auto_reload
+        lesson.write_text(lesson.read_text().replace("Exploitation harms", "Trafficking harms"))
+        store.close_connection()
