@@ -53,3 +53,21 @@ def test_a_page_of_each_module_in_arabic_reads_right_to_left(app, live_server, p
         )
         assert abs(line_end - (box["x"] + box["width"])) < 4, slug
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_each_job_aid_prints_on_one_sheet_in_every_language(app, live_server, page):
+    sign_up(app.test_client())
+    page.goto(f"{live_server}/en/signin")
+    page.fill("#email", "amina@example.org")
+    page.fill("#password", "correct horse battery")
+    page.click("form.stacked-form button[type=submit]")
+    page.wait_for_url(f"{live_server}/en/")
+    for slug in MODULES[1:]:
+        for lang in ("fr", "ar", "en"):
+            page.goto(f"{live_server}/{lang}/job-aids/{slug}")
+            page.emulate_media(media="print")
+            assert page.locator(".site-header").is_hidden()
+            pdf = page.pdf(format="A4", prefer_css_page_size=True)
+            pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+            assert pages == 1, (slug, lang, pages)
+            page.emulate_media(media="screen")
