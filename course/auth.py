@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -88,8 +89,9 @@ def signin():
         email, password = _field("email").lower(), request.form.get("password", "")[: MAX_FIELD + 1]
         db = get_db()
         if _too_many_failures(db, email):
-            error = _("Too many unsuccessful attempts for this account. Wait %(n)d minutes, then try again.",
-                      n=current_app.config["SIGNIN_FAILURE_MINUTES"])
+            error = ngettext("Too many unsuccessful attempts for this account. Wait %(num)d minute, then try again.",
+                             "Too many unsuccessful attempts for this account. Wait %(num)d minutes, then try again.",
+                             current_app.config["SIGNIN_FAILURE_MINUTES"])
             status = 429
         else:
             row = store.user_by_email(db, email)
