@@ -328,3 +328,10 @@ def test_a_result_can_be_reviewed_in_another_language(learner, app):
     url = response.headers["Location"].replace("/ar/", "/fr/")
     html = learner.get(url).get_data(as_text=True)
     assert "Exact : acte, moyen, but." in html
+
+
+def test_pages_forbid_foreign_scripts_and_framing(client):
+    headers = client.get("/en/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
