@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import UserMixin, current_user, login_required, login_user, logout_user
@@ -66,7 +66,7 @@ def signup():
         if code and not cohort:
             errors["join_code"] = _("No cohort has this join code. Check it with your trainer, or leave it empty.")
         if not errors:
-            user_id = store.create_user(db, email, name, generate_password_hash(password), lang=_current_lang())
+            user_id = store.create_user(db, email, name, generate_password_hash(password), lang=g.lang)
             if user_id is None:
                 errors["email"] = _("An account already uses this e-mail address. Sign in instead.")
             else:
@@ -144,9 +144,3 @@ def profile():
         status = 422
     cohorts = store.cohorts_of_user(db, current_user.id)
     return render_template("auth/profile.html", cohorts=cohorts, error=error), status
-
-
-def _current_lang() -> str:
-    from flask import g
-
-    return g.get("lang", "fr")
