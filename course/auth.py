@@ -88,7 +88,8 @@ def signin():
     if request.method == "POST":
         email, password = _field("email").lower(), request.form.get("password", "")[: MAX_FIELD + 1]
         db = get_db()
-        if _too_many_failures(db, email):
+        failure = _count_attempt(db, email)
+        if failure is None:
             error = ngettext("Too many unsuccessful attempts for this account. Wait %(num)d minute, then try again.",
                              "Too many unsuccessful attempts for this account. Wait %(num)d minutes, then try again.",
                              current_app.config["SIGNIN_FAILURE_MINUTES"])
@@ -100,19 +101,22 @@ def signin():
                 login_user(User(row), remember=bool(request.form.get("remember")))
                 return redirect(_safe_next() or url_for("learn.home"))
             if row and not row["active"] and check_password_hash(row["password_hash"], password):
+                store.forget_signin_failure(db, failure)
                 error = _("This account has been deactivated. Contact your trainer.")
                 status = 403
             else:
-                store.record_signin_failure(db, email)
                 error = _("The e-mail address or the password is not right.")
                 status = 401
     return render_template("auth/signin.html", error=error, form=request.form), status
 
 
-def _too_many_failures(db, email: str) -> bool:
+def _count_attempt(db, email: str) -> int | None:
+    """Record this attempt as a failure before the password is checked (a success clears it), or
+    None when the account already has too many. Checking and recording in one step means a burst
+    of parallel guesses cannot all pass the check before any of them is recorded."""
     minutes = current_app.config["SIGNIN_FAILURE_MINUTES"]
     since = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
-    return store.signin_failures_since(db, email, since) >= current_app.config["SIGNIN_FAILURE_LIMIT"]
+    return store.count_signin_attempt(db, email, since, current_app.config["SIGNIN_FAILURE_LIMIT"])
 
 
 def _safe_next() -> str | None:

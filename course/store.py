@@ -173,6 +173,23 @@ def signin_failures_since(db, email: str, since: str) -> int:
     return row["n"]
 
 
+def count_signin_attempt(db, email: str, since: str, limit: int) -> int | None:
+    """Record a sign-in attempt as a failure, unless limit failures were recorded since `since`.
+
+    The id of the recorded failure, or None when the limit is reached. Counting and recording
+    happen in one immediate transaction, so parallel attempts are counted one after the other.
+    """
+    email = email.strip().lower()
+    with transaction(db):
+        if signin_failures_since(db, email, since) >= limit:
+            return None
+        return db.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
+
+
+def forget_signin_failure(db, failure_id: int) -> None:
+    db.execute("DELETE FROM signin_failures WHERE id = ?", (failure_id,))
+
+
 def clear_signin_failures(db, email: str) -> None:
     db.execute("DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
 
