@@ -66,11 +66,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_security_headers(app)
     _register_template_helpers(app)
     _register_errors(app)
-    from . import auth, cli, learn
+    from . import admin, auth, certificates, cli, learn, trainer
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(learn.bp)
     app.register_blueprint(learn.media)
+    app.register_blueprint(trainer.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(certificates.bp)
     cli.register(app)
     return app
 
@@ -192,7 +195,6 @@ def _register_security_headers(app: Flask) -> None:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
         return response
-
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -58,3 +58,80 @@ def demo() -> None:
 
 def register(app: Flask) -> None:
     app.cli.add_command(course_cli)
+
+
+# Accounts: the same actions as the administrators' page.
+
+users_cli = AppGroup("users", help="Create, list, change the role of, deactivate and reactivate accounts.")
+course_cli.add_command(users_cli)
+ROLES = ("learner", "trainer", "admin")
+
+
+def _user_or_exit(email: str) -> dict:
+    user = store.user_by_email(get_db(), email)
+    if user is None:
+        click.echo(f"no account has the e-mail address {email}", err=True)
+        sys.exit(1)
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, as it appears on certificates.")
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option("--password", help="At least 10 characters; when left out, one is generated and printed.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="fr", show_default=True, help="Interface language.")
+def users_create(email: str, name: str, role: str, password: str | None, lang: str) -> None:
+    """Create an account."""
+    import re
+    import secrets
+
+    if not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", email):
+        click.echo(f"not an e-mail address: {email}", err=True)
+        sys.exit(1)
+    if password is not None and len(password) < 10:
+        click.echo("the password needs at least 10 characters", err=True)
+        sys.exit(1)
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    if store.create_user(get_db(), email, name, generate_password_hash(password), role=role, lang=lang) is None:
+        click.echo(f"an account already uses {email}", err=True)
+        sys.exit(1)
+    click.echo(f"created {role} {email.strip().lower()}" + (f"  password: {password}" if generated else ""))
+
+
+@users_cli.command("list")
+@click.option("--role", type=click.Choice(ROLES), help="Only accounts with this role.")
+def users_list(role: str | None) -> None:
+    """List accounts: e-mail, role, active or not, name."""
+    for user in store.list_users(get_db(), role):
+        state = "active" if user["active"] else "deactivated"
+        click.echo(f"{user['email']:40} {user['role']:8} {state:11} {user['name']}")
+
+
+@users_cli.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(ROLES))
+def users_role(email: str, role: str) -> None:
+    """Change the role of an account."""
+    user = _user_or_exit(email)
+    store.set_user_role(get_db(), user["id"], role)
+    click.echo(f"{user['email']} is now {role}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def users_deactivate(email: str) -> None:
+    """Stop an account from signing in; its records are kept."""
+    user = _user_or_exit(email)
+    store.set_user_active(get_db(), user["id"], False)
+    click.echo(f"{user['email']} is deactivated (records kept)")
+
+
+@users_cli.command("activate")
+@click.argument("email")
+def users_activate(email: str) -> None:
+    """Let a deactivated account sign in again."""
+    user = _user_or_exit(email)
+    store.set_user_active(get_db(), user["id"], True)
+    click.echo(f"{user['email']} is active")

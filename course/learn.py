@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from . import fail, get_course, get_db, store
 from .grading import display_order, field_name, grade_attempt, parse_responses
 from .progress import course_progress, module_progress, overall_percent
+from .trainer import may_see_learner
 
 bp = Blueprint("learn", __name__, url_prefix="/<lang>")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -163,7 +164,7 @@ def attempt(slug: str, attempt_id: int):
     attempt = store.attempt_by_id(get_db(), attempt_id)
     if attempt is None or attempt["module"] != slug or not attempt["submitted_at"]:
         abort(404)
-    if attempt["user_id"] != current_user.id and not current_user.is_trainer:
+    if not may_see_learner(current_user, attempt["user_id"]):  # a trainer: only learners of their own cohorts
         fail(403, _("This quiz attempt belongs to someone else."))
     course = get_course()
     module, quiz = _module_or_404(slug), course.quiz(slug, g.lang)

@@ -85,6 +85,22 @@ MIGRATIONS = [
     );
     CREATE INDEX signin_failures_email ON signin_failures(email, at);
     """,
+    # 2: certificates (one per learner, a random verification code) and indexes for cohort dashboards.
+    """
+    CREATE TABLE certificates (
+        id INTEGER PRIMARY KEY,
+        user_id INTEGER NOT NULL UNIQUE REFERENCES users(id),
+        code TEXT NOT NULL UNIQUE,
+        holder_name TEXT NOT NULL,
+        completed_at TEXT NOT NULL,
+        modules TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_by INTEGER REFERENCES users(id),
+        revoke_reason TEXT
+    );
+    CREATE INDEX attempts_module ON attempts(module, submitted_at);
+    """,
 ]
 
 
@@ -311,3 +327,196 @@ def best_attempts(db, user_id: int) -> dict[str, dict]:
     ):
         best.setdefault(row["module"], row)
     return best
+
+
+# Trainers: accounts, cohorts, and the records of a cohort's learners (for dashboards and exports)
+
+
+def list_users(db, role: str | None = None, query: str = "") -> list[dict]:
+    sql, params = "SELECT id, email, name, role, lang, active, created_at FROM users WHERE 1 = 1", []
+    if role:
+        sql += " AND role = ?"
+        params.append(role)
+    if query:
+        sql += " AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')"
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params += [pattern, pattern]
+    return list(db.query(sql + " ORDER BY name COLLATE NOCASE, id", params))
+
+
+def set_user_role(db, user_id: int, role: str) -> None:
+    db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+
+
+def set_user_active(db, user_id: int, active: bool) -> None:
+    db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+
+
+def set_user_password(db, user_id: int, password_hash: str) -> None:
+    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+
+
+def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id: int) -> int | None:
+    """The new cohort's id, or None when the join code is taken."""
+    try:
+        cursor = db.execute(
+            "INSERT INTO cohorts (name, join_code, deadline, owner_id, created_at) VALUES (?, ?, ?, ?, ?)",
+            (name.strip(), join_code.strip().upper(), deadline or None, owner_id, now()),
+        )
+    except sqlite3.IntegrityError:
+        return None
+    return cursor.lastrowid
+
+
+def update_cohort(db, cohort_id: int, name: str, join_code: str, deadline: str | None) -> bool:
+    """False when the join code belongs to another cohort."""
+    try:
+        db.execute(
+            "UPDATE cohorts SET name = ?, join_code = ?, deadline = ? WHERE id = ?",
+            (name.strip(), join_code.strip().upper(), deadline or None, cohort_id),
+        )
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
+def cohort_by_id(db, cohort_id: int) -> dict | None:
+    return _one(db, "SELECT * FROM cohorts WHERE id = ?", (cohort_id,))
+
+
+def cohorts_overview(db, owner_id: int | None = None) -> list[dict]:
+    """Cohorts with their owner's name and member count: one trainer's, or all (owner_id None)."""
+    sql = (
+        "SELECT c.*, u.name AS owner_name, (SELECT count(*) FROM memberships m WHERE m.cohort_id = c.id) AS members "
+        "FROM cohorts c JOIN users u ON u.id = c.owner_id"
+    )
+    params: tuple = ()
+    if owner_id is not None:
+        sql += " WHERE c.owner_id = ?"
+        params = (owner_id,)
+    return list(db.query(sql + " ORDER BY c.created_at DESC, c.id DESC", params))
+
+
+def cohort_members(db, cohort_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT u.id, u.name, u.email, u.role, u.lang, u.active, m.joined_at FROM memberships m JOIN users u ON u.id = m.user_id "
+        "WHERE m.cohort_id = ? ORDER BY u.name COLLATE NOCASE, u.id",
+        (cohort_id,),
+    ))
+
+
+def is_member(db, cohort_id: int, user_id: int) -> bool:
+    return _one(db, "SELECT 1 AS yes FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)) is not None
+
+
+def trainer_sees_learner(db, trainer_id: int, learner_id: int) -> bool:
+    """Whether the learner is in one of the trainer's cohorts."""
+    return _one(
+        db,
+        "SELECT 1 AS yes FROM memberships m JOIN cohorts c ON c.id = m.cohort_id WHERE c.owner_id = ? AND m.user_id = ? LIMIT 1",
+        (trainer_id, learner_id),
+    ) is not None
+
+
+def _population(cohort_id: int | None) -> tuple[str, tuple]:
+    """The users a figure is about: a cohort's members, or (None) every account with the learner role."""
+    if cohort_id is None:
+        return "SELECT id FROM users WHERE role = 'learner'", ()
+    return "SELECT user_id FROM memberships WHERE cohort_id = ?", (cohort_id,)
+
+
+def population_visits(db, cohort_id: int | None) -> list[dict]:
+    people, params = _population(cohort_id)
+    return list(db.query(
+        f"SELECT user_id, module, page, first_seen, last_seen FROM page_visits WHERE user_id IN ({people})",  # noqa: S608 (fixed SQL)
+        params,
+    ))
+
+
+def population_attempts(db, cohort_id: int | None, module: str | None = None) -> list[dict]:
+    """Submitted attempts, oldest first."""
+    people, params = _population(cohort_id)
+    sql = f"SELECT * FROM attempts WHERE submitted_at IS NOT NULL AND user_id IN ({people})"  # noqa: S608 (fixed SQL)
+    if module:
+        sql += " AND module = ?"
+        params += (module,)
+    return list(db.query(sql + " ORDER BY submitted_at, id", params))
+
+
+def population_responses(db, cohort_id: int | None, module: str) -> dict[int, dict[str, dict]]:
+    """Per submitted attempt on module: question id -> {response, correct}."""
+    people, params = _population(cohort_id)
+    sql = "SELECT r.attempt_id, r.question, r.response, r.correct FROM responses r JOIN attempts a ON a.id = r.attempt_id "
+    sql += f"WHERE a.module = ? AND a.submitted_at IS NOT NULL AND a.user_id IN ({people})"  # noqa: S608 (fixed SQL)
+    rows = db.query(sql, (module, *params))
+    found: dict[int, dict[str, dict]] = {}
+    for row in rows:
+        found.setdefault(row["attempt_id"], {})[row["question"]] = {"response": _response(row["response"]), "correct": bool(row["correct"])}
+    return found
+
+
+def user_visits(db, user_id: int) -> list[dict]:
+    return list(db.query(
+        "SELECT user_id, module, page, first_seen, last_seen FROM page_visits WHERE user_id = ? ORDER BY first_seen, rowid",
+        (user_id,),
+    ))
+
+
+def user_responses(db, user_id: int) -> dict[int, dict[str, dict]]:
+    """Per submitted attempt of the user: question id -> {response, correct}."""
+    found: dict[int, dict[str, dict]] = {}
+    for row in db.query(
+        "SELECT r.attempt_id, r.question, r.response, r.correct FROM responses r JOIN attempts a ON a.id = r.attempt_id WHERE a.user_id = ?",
+        (user_id,),
+    ):
+        found.setdefault(row["attempt_id"], {})[row["question"]] = {"response": _response(row["response"]), "correct": bool(row["correct"])}
+    return found
+
+
+# Certificates
+
+
+def certificate_of_user(db, user_id: int) -> dict | None:
+    return _certificate(_one(db, "SELECT * FROM certificates WHERE user_id = ?", (user_id,)))
+
+
+def certificate_by_code(db, code: str) -> dict | None:
+    return _certificate(_one(db, "SELECT * FROM certificates WHERE code = ?", (code,)))
+
+
+def certificate_by_id(db, certificate_id: int) -> dict | None:
+    return _certificate(_one(db, "SELECT * FROM certificates WHERE id = ?", (certificate_id,)))
+
+
+def certificates_of_users(db, user_ids: list[int]) -> dict[int, dict]:
+    if not user_ids:
+        return {}
+    marks = ", ".join("?" for _ in user_ids)
+    rows = db.query(f"SELECT * FROM certificates WHERE user_id IN ({marks})", tuple(user_ids))  # noqa: S608 (placeholders only)
+    return {row["user_id"]: _certificate(row) for row in rows}
+
+
+def _certificate(row: dict | None) -> dict | None:
+    if row is not None:
+        row = {**row, "modules": json.loads(row["modules"])}
+    return row
+
+
+def issue_certificate(db, user_id: int, code: str, holder_name: str, completed_at: str, modules: list[dict]) -> dict:
+    """The user's certificate: the one already issued, or a new one made from these details."""
+    with transaction(db):
+        db.execute(
+            "INSERT INTO certificates (user_id, code, holder_name, completed_at, modules, issued_at) VALUES (?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (user_id) DO NOTHING",
+            (user_id, code, holder_name, completed_at, json.dumps(modules, ensure_ascii=False), now()),
+        )
+    return certificate_of_user(db, user_id)
+
+
+def revoke_certificate(db, certificate_id: int, revoked_by: int, reason: str) -> bool:
+    """False when it was already revoked (the first revocation and its reason stand)."""
+    cursor = db.execute(
+        "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
+        (now(), revoked_by, reason.strip(), certificate_id),
+    )
+    return cursor.rowcount == 1
