@@ -15,6 +15,11 @@ class Problem:
     line: int
     message: str
 
+    def __post_init__(self) -> None:
+        # One line, so `course check` prints one problem a line even when the message quotes
+        # the author's text or a YAML error that spans several lines.
+        object.__setattr__(self, "message", " ".join(self.message.split()))
+
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 

@@ -155,8 +155,9 @@ def _list_items(tokens, env: dict):
     depth = tokens[0].level + 1
     for i, token in enumerate(tokens):
         if token.type == "list_item_open" and token.level == depth:
-            inline = next(t for t in tokens[i:] if t.type == "inline")
-            yield inline.content, _feedback(tokens, i, depth, env)
+            # An empty item ('-' alone) has no text: it must not borrow the next item's.
+            inline = next(t for t in tokens[i:] if t.type == "inline" or (t.type == "list_item_close" and t.level == depth))
+            yield (inline.content if inline.type == "inline" else ""), _feedback(tokens, i, depth, env)
 
 
 def _feedback(tokens, item_at: int, depth: int, env: dict) -> str:
