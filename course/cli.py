@@ -56,6 +56,29 @@ def demo() -> None:
         click.echo(f"{role:8} {email}  password: {password}  ({state})")
 
 
+@course_cli.command("backup")
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+def backup(path: str | None) -> None:
+    """Write a consistent copy of the database to PATH (default: instance/backups/course-<time>.db).
+
+    Safe while the site is serving and learners are writing. See docs/operations.md to restore.
+    """
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    if path is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        path = str(Path(current_app.instance_path) / "backups" / f"course-{stamp}.db")
+    target = Path(path)
+    if target.exists():
+        click.echo(f"{target} already exists; choose another name (a backup never overwrites a file).", err=True)
+        sys.exit(1)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    counts = store.backup_to(get_db(), str(target))
+    click.echo(f"backup written to {target} ({target.stat().st_size:,} bytes, integrity ok)")
+    click.echo(", ".join(f"{table}: {n}" for table, n in counts.items()))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(course_cli)
 
