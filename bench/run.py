@@ -239,10 +239,11 @@ def request_files(db_path: Path, port: int, population: dict, args) -> dict[str,
     app = create_app({"DATABASE": str(db_path)})
     course = app.extensions["catalog"].course
     db = store.connection(str(db_path))
-    # The load comes from learners of the second cohort, so their new attempts leave the first
-    # cohort, the one whose dashboard is measured, as the population made it.
+    # The load comes from learners outside the first cohort, so their new attempts leave the cohort
+    # whose dashboard is measured as the population made it; from many of them (20 per connection),
+    # so no learner gathers an unlikely pile of attempts during the run.
     per_cohort = args.learners // args.cohorts
-    learners = population["learners"][per_cohort: per_cohort + args.connections]
+    learners = population["learners"][per_cohort: per_cohort + 20 * args.connections]
     emails = {row["id"]: row["email"] for row in db.query("SELECT id, email FROM users")}
     cookies = {user: sign_in(port, emails[user], PASSWORD) for user in learners}
     trainer = sign_in(port, population["trainer"], PASSWORD)
@@ -280,7 +281,7 @@ def request_files(db_path: Path, port: int, population: dict, args) -> dict[str,
         "lesson": write("lesson", lesson),
         "home": write("home", [f"GET\t/fr/\t{cookies[user]}\t" for user in learners]),
         "quiz": write("quiz", submissions(args.duration * 2500)),  # more than can be sent: each is sent once
-        "quiz-1": write("quiz-1", submissions(args.latency_duration * 600)),
+        "quiz-1": write("quiz-1", submissions(args.latency_duration * 1500)),
         "dashboard": write("dashboard", [f"GET\t/fr/trainer/cohorts/{population['cohorts'][0]}/\t{trainer}\t"]),
     }
     store.close_connection()

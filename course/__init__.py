@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -12,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import store
+from . import store, templating
 from .catalog import Catalog
 from .content import LANGUAGES
 
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_language_routing(app)
     _register_security_headers(app)
     _register_template_helpers(app)
+    templating.install(app)
     _register_errors(app)
     from . import admin, auth, certificates, cli, learn, trainer
 
@@ -115,6 +117,7 @@ def preferred_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+@lru_cache(maxsize=64)
 def direction(lang: str) -> str:
     return Locale.parse(lang).text_direction
 
@@ -166,10 +169,13 @@ def _register_language_routing(app: Flask) -> None:
 
 def _switch_url(code: str) -> str:
     """The address of the page being shown, in another language."""
+    from flask import current_app
+
+    build = current_app.jinja_env.globals["url_for"]  # remembers the addresses it built (course/templating.py)
     args = dict(request.view_args or {})
     if request.endpoint and app_expects_lang(request.endpoint):
-        return url_for(request.endpoint, **{**args, "lang": code})
-    return url_for("learn.home", lang=code)
+        return build(request.endpoint, **{**args, "lang": code})
+    return build("learn.home", lang=code)
 
 
 def app_expects_lang(endpoint: str) -> bool:

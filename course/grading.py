@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .content.model import Question, Quiz
 
@@ -55,6 +56,12 @@ def fold_answer(text: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", text).split())
 
 
+@lru_cache(maxsize=1024)
+def _folded(answers: tuple[str, ...]) -> frozenset[str]:
+    """A question's accepted answers, folded once rather than at every submission."""
+    return frozenset(fold_answer(answer) for answer in answers)
+
+
 def grade_question(question: Question, response) -> bool:
     kind = question.kind
     if kind in ("single", "true-false"):
@@ -62,7 +69,7 @@ def grade_question(question: Question, response) -> bool:
     if kind == "multiple":
         return set(response) == {n for n, choice in enumerate(question.choices) if choice.correct}
     if kind == "short":
-        return fold_answer(response) in {fold_answer(answer) for answer in question.answers}
+        return fold_answer(response) in _folded(question.answers)
     if kind == "matching":
         return tuple(response) == tuple(range(len(question.pairs)))
     if kind == "ordering":

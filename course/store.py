@@ -329,6 +329,16 @@ def best_attempts(db, user_id: int) -> dict[str, dict]:
     return best
 
 
+def passed_every(db, user_id: int, modules) -> bool:
+    """Whether the user has a passing attempt in each of these modules; stops at the first without.
+
+    Each look reads the user's attempts at one module only until it finds a pass, so it stays
+    cheap however many attempts a learner has made."""
+    # "submitted_at IS NOT NULL" lets the index skip the open attempts, which come first in it.
+    query = "SELECT 1 AS yes FROM attempts WHERE user_id = ? AND module = ? AND submitted_at IS NOT NULL AND passed = 1 LIMIT 1"
+    return all(_one(db, query, (user_id, module)) for module in modules)
+
+
 # Trainers: accounts, cohorts, and the records of a cohort's learners (for dashboards and exports)
 
 

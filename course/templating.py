@@ -1,0 +1,83 @@
+"""Template helpers that give the same results as Flask-Babel's and Flask's, faster.
+
+A page calls `_()` and `url_for()` tens of times, and the dashboard calls `format_percent()`
+hundreds of times. Profiling the benchmark (bench/profile.py, docs/performance.md) showed these
+calls, not the queries, were most of a page's cost: each `_()` went through several context
+lookups to find the same translations again (about 13 µs), each `url_for()` rebuilt the same
+address (about 9 µs). Here the translations are found once per request, and addresses and
+formatted percentages, which depend only on their inputs, are remembered.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from babel import numbers
+from flask import Flask, g, has_request_context, request
+from flask_babel import format_percent as babel_format_percent
+from flask_babel import get_locale, get_translations
+
+MAX_URLS = 20_000
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+    app.jinja_env.globals["url_for"] = remembered_url_for(app)
+    app.jinja_env.globals["format_percent"] = format_percent
+
+
+def _translations():
+    """The request's translations, kept where Flask-Babel keeps the request's locale.
+
+    Flask-Babel's force_locale() and refresh() reset `babel_translations` together with the
+    locale, so a template rendered under force_locale() still gets the forced language.
+    """
+    ctx = g.get("_flask_babel")
+    if ctx is None:
+        return get_translations()
+    found = getattr(ctx, "babel_translations", None)
+    if found is None:
+        found = ctx.babel_translations = get_translations()
+    return found
+
+
+def remembered_url_for(app: Flask):
+    """url_for for templates: an address built once per endpoint, values, language and mount point."""
+    build = app.url_for
+    cache: dict = {}
+
+    def url_for(endpoint: str, **values) -> str:
+        if endpoint[:1] == "." or not has_request_context() or any(name[:1] == "_" for name in values):
+            return build(endpoint, **values)  # relative, external, anchored: as Flask does it
+        try:
+            key = (endpoint, request.script_root, g.get("lang") or str(get_locale()), tuple(sorted(values.items())))
+            url = cache.get(key)
+        except TypeError:  # a value that cannot be a key (a list): build it each time
+            return build(endpoint, **values)
+        if url is None:
+            if len(cache) >= MAX_URLS:
+                cache.clear()
+            url = cache[key] = build(endpoint, **values)
+        return url
+
+    return url_for
+
+
+def format_percent(number, format: str | None = None) -> str:
+    if format is not None or not has_request_context():
+        return babel_format_percent(number, format)
+    try:
+        return _percent(number, str(get_locale()))
+    except TypeError:
+        return babel_format_percent(number, format)
+
+
+@lru_cache(maxsize=4096)
+def _percent(number, locale: str) -> str:
+    return numbers.format_percent(number, locale=locale)

@@ -1,0 +1,38 @@
+"""The certificate is issued by the quiz submission that completes the course, without the learner
+opening any page; the cheap first look that spares other submissions (course/certificates.py,
+_may_complete) never misses a completion."""
+
+from course import store
+from tests.people import ALL_QUESTIONS, answer_quiz, db_of, learner_in, read
+
+PAGES = ["01-sample/elements", "01-sample/checklist", "02-reading/sources"]
+
+
+def test_the_submission_that_completes_the_course_issues_the_certificate(app):
+    user_id, client = learner_in(app, None, "amina@example.org", "Amina")
+    read(client, PAGES)
+    answer_quiz(client, app, right=set())  # failed: nothing is issued
+    assert store.certificate_of_user(db_of(app), user_id) is None
+    answer_quiz(client, app, right=ALL_QUESTIONS)
+    assert store.certificate_of_user(db_of(app), user_id) is not None
+
+
+def test_a_pass_before_the_reading_is_done_counts_when_the_course_is_complete(app):
+    user_id, client = learner_in(app, None, "amina@example.org", "Amina")
+    answer_quiz(client, app, right=ALL_QUESTIONS)
+    assert store.certificate_of_user(db_of(app), user_id) is None
+    read(client, PAGES)
+    answer_quiz(client, app, right=set())  # a later failed attempt does not undo the earlier pass
+    assert store.certificate_of_user(db_of(app), user_id) is not None
+
+
+def test_passed_every_looks_for_a_pass_in_each_module(app):
+    user_id, client = learner_in(app, None, "amina@example.org", "Amina")
+    db = db_of(app)
+    assert store.passed_every(db, user_id, []) is True
+    answer_quiz(client, app, right=set())
+    assert store.passed_every(db, user_id, ["01-sample"]) is False
+    answer_quiz(client, app, right=ALL_QUESTIONS)
+    answer_quiz(client, app, right=set())
+    assert store.passed_every(db, user_id, ["01-sample"]) is True
+    assert store.passed_every(db, user_id, ["01-sample", "02-reading"]) is False
