@@ -16,6 +16,8 @@ from babel import numbers
 from flask import Flask, g, has_request_context, request
 from flask_babel import format_percent as babel_format_percent
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 MAX_URLS = 20_000
 
@@ -28,8 +30,29 @@ def install(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_()` in a template went through three context hops (Jinja's alias, then its newstyle
+    # wrapper, then the callable); these do what the wrappers do, in one.
+    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.jinja_env.globals["format_percent"] = format_percent
+
+
+@pass_eval_context
+def gettext(eval_ctx, string: str, **variables) -> str:
+    """Jinja's newstyle gettext: escaped variables in autoescaped templates; always a % format."""
+    found = _translations().ugettext(string)
+    if eval_ctx.autoescape:
+        found = Markup(found)  # noqa: S704 (our own catalogs, as Jinja does; the variables are escaped by %)
+    return found % variables
+
+
+@pass_eval_context
+def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    found = _translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        found = Markup(found)  # noqa: S704 (our own catalogs, as Jinja does; the variables are escaped by %)
+    return found % variables
 
 
 def _translations():

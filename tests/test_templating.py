@@ -1,0 +1,59 @@
+"""course/templating.py: the faster template helpers give what Flask-Babel's and Flask's give."""
+
+from flask import render_template_string, url_for
+from flask_babel import force_locale
+from flask_babel import format_percent as babel_format_percent
+
+
+def render(app, path: str, source: str, **context) -> str:
+    with app.test_request_context(path):
+        app.preprocess_request()
+        return render_template_string(source, **context)
+
+
+def test_gettext_translates_in_the_requests_language_and_escapes_variables(app):
+    assert render(app, "/fr/", "{{ _('Course') }}") == "Cours"
+    assert render(app, "/ar/", "{{ _('Course') }}") == "الدورة"
+    assert render(app, "/en/", "{{ _('Signed in as %(name)s', name=name) }}", name="<b>x</b>") == "Signed in as &lt;b&gt;x&lt;/b&gt;"
+
+
+def test_ngettext_chooses_the_plural_and_fills_num(app):
+    source = "{{ ngettext('%(num)d question.', '%(num)d questions.', n) }}"
+    assert render(app, "/en/", source, n=1) == "1 question."
+    assert render(app, "/en/", source, n=3) == "3 questions."
+
+
+def test_force_locale_still_changes_the_language_of_a_template(app):
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        assert render_template_string("{{ _('Course') }}") == "Cours"
+        with force_locale("en"):
+            assert render_template_string("{{ _('Course') }}") == "Course"
+        assert render_template_string("{{ _('Course') }}") == "Cours"
+
+
+def test_remembered_addresses_are_the_ones_flask_builds(app):
+    with app.test_request_context("/ar/"):
+        app.preprocess_request()
+        for endpoint, values in [("learn.home", {}), ("learn.page", {"slug": "01-sample", "page_id": "elements"}),
+                                 ("learn.home", {"lang": "fr"}), ("learn.glossary", {"q": "x y"})]:
+            expected = url_for(endpoint, **values)
+            for _ in range(2):
+                assert render_template_string("{{ url_for(e, **v) }}", e=endpoint, v=values) == expected
+        assert render_template_string("{{ url_for('learn.home', _external=True) }}") == "http://localhost/ar/"
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        assert render_template_string("{{ url_for('learn.home') }}") == "/en/"
+
+
+def test_a_mount_point_is_part_of_the_remembered_address(app):
+    with app.test_request_context("/en/", environ_overrides={"SCRIPT_NAME": "/course"}):
+        app.preprocess_request()
+        assert render_template_string("{{ url_for('learn.home') }}") == "/course/en/"
+
+
+def test_percentages_are_formatted_for_the_language(app):
+    for path in ("/fr/", "/ar/", "/en/"):
+        with app.test_request_context(path):
+            app.preprocess_request()
+            assert render_template_string("{{ format_percent(0.57) }}") == babel_format_percent(0.57)
