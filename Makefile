@@ -31,7 +31,7 @@ node_modules/axe-core/axe.min.js: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# The performance benchmark (not a test): see bench/README.md; results go to docs/performance.md.
+# The performance benchmark (not a test): see docs/performance.md, where it writes its results.
 bench: setup
 	@command -v wrk >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
