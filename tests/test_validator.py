@@ -69,6 +69,15 @@ def pages(tmp_path_factory):
     return found
 
 
+def test_every_page_in_the_table_is_served(tmp_path):
+    """A renamed endpoint must not quietly drop its pages from the audits (they skip what is not served)."""
+    app = make_app(tmp_path / "site.db")
+    missing = {f"{role}: {entry.name} ({entry.endpoint})" for role, entries in PAGES.items() for entry in entries
+               if entry.endpoint not in app.view_functions}
+    store.close_connection()
+    assert not missing, sorted(missing)
+
+
 def test_every_page_answers_with_its_status(pages):
     wrong = [f"{url}: HTTP {status}, expected {expected}" for url, _, status, expected in pages.values() if status != expected]
     assert not wrong, "\n".join(wrong)

@@ -167,19 +167,6 @@ def _certificate_code(app, db, user_id: int, course) -> str:
     return certificate["code"]
 
 
-def pages_for(app, role: str, values: dict) -> list[tuple[str, str, Entry]]:
-    """(language, URL, entry) for every page of role the app serves, in every language."""
-    found = []
-    for entry in PAGES[role]:
-        if entry.endpoint not in app.view_functions:
-            continue
-        if "{attempt}" in entry.url and not values["attempt"]:
-            continue
-        for lang in LANGUAGES:
-            found.append((lang, entry.url.format(lang=lang, **values), entry))
-    return found
-
-
 def lesson_urls(app) -> list[tuple[str, str]]:
     """(language, URL) of every page of every module, in every language: everything a learner reads."""
     course = app.extensions["catalog"].course
