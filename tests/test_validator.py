@@ -49,8 +49,6 @@ def pages(tmp_path_factory):
         if role != "visitor":
             assert sign_in(client, ACCOUNTS[role][0], PASSWORD).status_code == 302
         for entry in entries:
-            if entry.endpoint not in app.view_functions or ("{attempt}" in entry.url and not values["attempt"]):
-                continue
             for lang in ("fr", "ar", "en"):
                 url = entry.url.format(lang=lang, **values)
                 status, html = fetch(client, url, entry)
@@ -70,7 +68,7 @@ def pages(tmp_path_factory):
 
 
 def test_every_page_in_the_table_is_served(tmp_path):
-    """A renamed endpoint must not quietly drop its pages from the audits (they skip what is not served)."""
+    """Every page the audits list is one the app serves: a renamed endpoint fails here by name, not as a 404 further on."""
     app = make_app(tmp_path / "site.db")
     missing = {f"{role}: {entry.name} ({entry.endpoint})" for role, entries in PAGES.items() for entry in entries
                if entry.endpoint not in app.view_functions}

@@ -1,9 +1,8 @@
 """A populated site to audit, and the table of its pages: one list of URLs per role.
 
 The audits (browser, accessibility, layout, HTML validity) all read the same table, so adding
-a page kind is one line here. An entry names the endpoint that serves it: a page whose
-endpoint the app does not have (yet) is left out, so the table can list pages that are still
-being built without failing.
+a page kind is one line here. An entry names the endpoint that serves it, which
+tests/test_validator.py checks the app still has.
 """
 
 from __future__ import annotations

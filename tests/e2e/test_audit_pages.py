@@ -41,10 +41,6 @@ def check_direction(tab, lang: str) -> None:
 @pytest.mark.parametrize(("role", "entry", "lang"), CASES, ids=[f"{r}-{e.name}-{lang}" for r, e, lang in CASES])
 def test_page_is_accessible_fits_and_reads_in_its_direction(role_pages, site, role, entry, lang):
     app, base, values = site
-    if entry.endpoint not in app.view_functions:
-        pytest.skip(f"this app has no {entry.endpoint} page")
-    if "{attempt}" in entry.url and not values["attempt"]:
-        pytest.skip("the course has no quiz yet")
     tab = role_pages[role]
     url = entry.url.format(lang=lang, **values)
     tab.set_viewport_size({"width": WIDTHS[0], "height": 900})
