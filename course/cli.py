@@ -18,6 +18,7 @@ DEMO_ACCOUNTS = [
     ("learner@example.org", "Demo Learner", "learner-demo-2026", "learner"),
     ("trainer@example.org", "Demo Trainer", "trainer-demo-2026", "trainer"),
 ]
+DEMO_COHORT = ("Demo cohort", "DEMO-2026")
 
 
 @course_cli.command("check")
@@ -48,12 +49,24 @@ def init_db() -> None:
 
 @course_cli.command("demo")
 def demo() -> None:
-    """Create the demo learner and trainer accounts if they do not exist."""
+    """Create the demo learner and trainer accounts, and the trainer's cohort with the learner in it, if they do not exist.
+
+    The cohort gives the trainer's dashboard a row from the first minute: what the demo learner
+    reads and answers shows up there.
+    """
     db = get_db()
     for email, name, password, role in DEMO_ACCOUNTS:
         created = store.create_user(db, email, name, generate_password_hash(password), role=role)
         state = "created" if created else "already there"
         click.echo(f"{role:8} {email}  password: {password}  ({state})")
+    name, code = DEMO_COHORT
+    cohort = store.cohort_by_code(db, code)
+    if cohort is None:
+        trainer = store.user_by_email(db, DEMO_ACCOUNTS[1][0])
+        store.create_cohort(db, name, code, None, trainer["id"])
+        cohort = store.cohort_by_code(db, code)
+    store.join_cohort(db, cohort["id"], store.user_by_email(db, DEMO_ACCOUNTS[0][0])["id"])
+    click.echo(f"cohort   {name}  join code: {code}  (owned by {DEMO_ACCOUNTS[1][0]}, with {DEMO_ACCOUNTS[0][0]} in it)")
 
 
 @course_cli.command("backup")

@@ -37,6 +37,10 @@ def test_demo_creates_the_accounts_once(tmp_path):
     second = runner.invoke(args=["course", "demo"])
     db = store.connection(str(tmp_path / "cli.db"))
     roles = {row["email"]: row["role"] for row in db.query("SELECT email, role FROM users")}
+    cohorts = list(db.query("SELECT c.name, c.join_code, o.email AS owner, m.email AS member FROM cohorts c "
+                            "JOIN users o ON o.id = c.owner_id JOIN memberships ms ON ms.cohort_id = c.id JOIN users m ON m.id = ms.user_id"))
     store.close_connection()
     assert "created" in first.output and "already there" in second.output
     assert roles == {"learner@example.org": "learner", "trainer@example.org": "trainer"}
+    assert cohorts == [{"name": "Demo cohort", "join_code": "DEMO-2026", "owner": "trainer@example.org", "member": "learner@example.org"}]
+    assert "join code: DEMO-2026" in second.output
