@@ -301,7 +301,8 @@ def export_progress(cohort_id: int):
     titles = [_module_label(slug) for slug in _module_slugs()]
     header = [_("Name"), _("E-mail address"), _("Joined (UTC)")]
     for title in titles:
-        header += [f"{title}: {_('status')}", f"{title}: {_('pages read')}", f"{title}: {_('best score (%)')}"]
+        header += [_("%(module)s: status", module=title), _("%(module)s: pages read", module=title),
+                   _("%(module)s: best score (%%)", module=title)]
     header += [_("Overall completion (%)"), _("Modules complete"), _("Completed on (UTC)"), _("Last activity (UTC)"),
                _("Late"), _("Certificate")]
     joined = {m["id"]: m["joined_at"] for m in members}
