@@ -16,6 +16,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from . import store, templating
 from .catalog import Catalog
 from .content import LANGUAGES
+from .skeletons import Skeletons
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_LANGUAGE = "fr"
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         base_url=app.config.get("APPLICATION_ROOT", "/").rstrip("/"),
         auto_reload=app.config["CONTENT_AUTO_RELOAD"],
     )
+    app.extensions["skeletons"] = Skeletons()
 
     _register_language_routing(app)
     _register_security_headers(app)

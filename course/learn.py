@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, g, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from . import fail, get_course, get_db, store
+from .auth import User
 from .grading import display_order, field_name, grade_attempt, parse_responses
 from .progress import course_progress, module_progress, overall_percent
+from .skeletons import PagesRead, marker
 from .trainer import may_see_learner
 
 bp = Blueprint("learn", __name__, url_prefix="/<lang>")
@@ -71,14 +75,41 @@ def page(slug: str, page_id: str):
         abort(404)
     db = get_db()
     store.record_visit(db, current_user.id, slug, page_id)
+    pages_read = store.pages_read(db, current_user.id, slug)
+    if _whole_page_needed():
+        return render_template("learn/page.html", pages_read=PagesRead(pages_read), **_page_context(module, page))
+    return _page_skeleton(module, page).fill(generate_csrf(), current_user.name, pages_read)
+
+
+def _page_context(module, page) -> dict:
     index = module.pages.index(page)
-    previous = module.pages[index - 1] if index > 0 else None
-    following = module.pages[index + 1] if index + 1 < len(module.pages) else None
-    visited = store.visited_pages(db, current_user.id).get(slug, set())
-    return render_template(
-        "learn/page.html", module=module, page=page, index=index, previous=previous, following=following,
-        visited=visited, quiz=get_course().quiz(slug, g.lang),
-    )
+    return {
+        "module": module, "page": page, "index": index,
+        "previous": module.pages[index - 1] if index > 0 else None,
+        "following": module.pages[index + 1] if index + 1 < len(module.pages) else None,
+        "quiz": get_course().quiz(module.slug, g.lang),
+    }
+
+
+def _whole_page_needed() -> bool:
+    """Flash messages are shown once, to one learner, so a page that has some is rendered whole; so
+    is every page while templates reload on change (development), so an edit shows at once."""
+    return "_flashes" in session or current_app.jinja_env.auto_reload
+
+
+def _page_skeleton(module, page):
+    """The page as every learner with this role sees it in this language (course/skeletons.py)."""
+    lang = str(get_locale())
+    key = (lang, request.script_root, module.slug, page.id, current_user.role)
+
+    def render(slots):
+        stand_in = User({"id": 0, "name": marker("name"), "email": "", "role": current_user.role, "lang": lang, "active": 1})
+        return render_template(
+            "learn/page.html", pages_read=slots, current_user=stand_in, csrf_token=lambda: marker("csrf"),
+            **_page_context(module, page),
+        )
+
+    return current_app.extensions["skeletons"].get(get_course(), key, render)
 
 
 @bp.route("/job-aids/<slug>")

@@ -250,6 +250,11 @@ def visited_pages(db, user_id: int) -> dict[str, set[str]]:
     return visited
 
 
+def pages_read(db, user_id: int, module: str) -> set[str]:
+    """The pages of one module the user has opened (the primary key's index answers it)."""
+    return {row[0] for row in db.execute("SELECT page FROM page_visits WHERE user_id = ? AND module = ?", (user_id, module))}
+
+
 def last_visit(db, user_id: int) -> dict | None:
     return _one(
         db,
