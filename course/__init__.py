@@ -8,6 +8,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, g, redirect, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import Babel, get_locale
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user
@@ -51,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config.setdefault("CONTENT_AUTO_RELOAD", app.debug)
 
+    app.session_interface = SessionCookies()
     Babel(app, locale_selector=select_language)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -80,6 +82,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(certificates.bp)
     cli.register(app)
     return app
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
+
+    Flask makes a new serializer at every request, and itsdangerous's constructor serializes an
+    empty session to test the serializer it is given: about 12 µs of every request (profile in
+    docs/performance.md). The serializer keeps nothing between calls, so one per set of keys
+    signs and checks exactly as a new one would; a change of SECRET_KEY or of its fallbacks
+    makes a new one."""
+
+    _made: tuple = ((), None)
+
+    def get_signing_serializer(self, app: Flask):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made_for, serializer = self._made
+        if made_for != keys:
+            serializer = super().get_signing_serializer(app)
+            self._made = (keys, serializer)
+        return serializer
 
 
 def _instance_secret(instance: Path) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
@@ -99,7 +98,7 @@ def _whole_page_needed() -> bool:
 
 def _page_skeleton(module, page):
     """The page as every learner with this role sees it in this language (course/skeletons.py)."""
-    lang = str(get_locale())
+    lang = g.lang  # the page's language, from its address (what get_locale() gives here, for less)
     key = (lang, request.script_root, module.slug, page.id, current_user.role)
 
     def render(slots):

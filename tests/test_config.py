@@ -3,6 +3,9 @@
 import shutil
 from pathlib import Path
 
+import pytest
+from itsdangerous import BadSignature
+
 from course import create_app, store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
@@ -47,3 +50,18 @@ def test_content_is_rendered_once_unless_reload_is_on(tmp_path):
         assert (catalog.course is first) is not auto_reload
         lesson.write_text(lesson.read_text().replace("Exploitation harms", "Trafficking harms"))
         store.close_connection()
+
+
+def test_sessions_signed_with_a_new_key_are_checked_with_it(tmp_path):
+    """The session's signing serializer is kept between requests (course.SessionCookies), but
+    never outlives the keys it was made with."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "first", "DATABASE": str(tmp_path / "k.db"), "CONTENT_ROOT": str(FIXTURE)})
+    signer = app.session_interface.get_signing_serializer(app)
+    assert app.session_interface.get_signing_serializer(app) is signer
+    cookie = signer.dumps({"lang": "ar"})
+    app.secret_key = "second"
+    with pytest.raises(BadSignature):
+        app.session_interface.get_signing_serializer(app).loads(cookie)
+    app.config["SECRET_KEY_FALLBACKS"] = ["first"]
+    assert app.session_interface.get_signing_serializer(app).loads(cookie) == {"lang": "ar"}
+    store.close_connection()
