@@ -67,13 +67,17 @@ def issue_after_a_passing_quiz(response):
 
 
 def _may_complete(db, course, user_id: int) -> bool:
-    """A cheap first look, so that the learner's whole record (every visit and attempt) is read only
-    when every quiz has a passing attempt. (A module whose best attempt passed has a passing
-    attempt: no completion is missed.) Reading the whole record at every submission was a third
-    to a half of the cost of a quiz submission in the benchmark, growing with the learner's
-    attempts (docs/performance.md)."""
-    quizzes = [slug for slug in course.slugs if course.module(slug, "fr") and course.quiz(slug, "fr")]
-    return store.passed_every(db, user_id, quizzes)
+    """Cheap first looks, so that the learner's whole record (every visit and attempt) is read only
+    when every quiz has a passing attempt and every page has been opened: both are needed for a
+    complete course. (A module whose best attempt passed has a passing attempt: no completion is
+    missed.) Reading the whole record at every submission was a third to a half of the cost of a
+    quiz submission in the benchmark, growing with the learner's attempts; learners who had passed
+    every quiz without reading every page still paid it at each submission (docs/performance.md)."""
+    modules = [(slug, course.module(slug, "fr")) for slug in course.slugs if course.module(slug, "fr")]
+    if not store.passed_every(db, user_id, [slug for slug, _ in modules if course.quiz(slug, "fr")]):
+        return False
+    visited = store.visited_pages(db, user_id)
+    return all(set(module.page_ids) <= visited.get(slug, set()) for slug, module in modules)
 
 
 @bp.app_template_global()

@@ -99,7 +99,7 @@ def display_order(question: Question, seed: int) -> list[int]:
     """
     size = len(question.choices) or len(question.pairs) or len(question.items)
     order = list(range(size))
-    if question.kind != "true-false":
+    if question.kind != "true-false" and size > 1:  # nothing to shuffle for a short answer: spare the seeding
         random.Random(f"{seed}:{question.id}").shuffle(order)
     return order
 

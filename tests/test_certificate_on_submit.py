@@ -36,3 +36,15 @@ def test_passed_every_looks_for_a_pass_in_each_module(app):
     answer_quiz(client, app, right=set())
     assert store.passed_every(db, user_id, ["01-sample"]) is True
     assert store.passed_every(db, user_id, ["01-sample", "02-reading"]) is False
+
+
+def test_no_completion_is_looked_for_while_a_page_is_unread(app):
+    from course.certificates import _may_complete
+
+    user_id, client = learner_in(app, None, "amina@example.org", "Amina")
+    course = app.extensions["catalog"].course
+    answer_quiz(client, app, right=ALL_QUESTIONS)
+    read(client, PAGES[:-1])
+    assert _may_complete(db_of(app), course, user_id) is False
+    read(client, PAGES[-1:])
+    assert _may_complete(db_of(app), course, user_id) is True
