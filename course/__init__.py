@@ -228,19 +228,12 @@ def _register_security_headers(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from datetime import datetime
-
-    from flask_babel import format_date, format_datetime, format_percent
-
-    def parse(stamp):
-        return datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    from flask_babel import format_percent
 
     def module_title(slug: str) -> str:
         module = get_course().module(slug, str(get_locale()))
         return module.title if module else slug
 
-    app.jinja_env.filters["when"] = lambda stamp: format_datetime(parse(stamp), "medium") if stamp else ""
-    app.jinja_env.filters["day"] = lambda stamp: format_date(parse(stamp), "long") if stamp else ""
     app.jinja_env.globals.update(
         format_percent=format_percent, language_names=LANGUAGE_NAMES, module_title=module_title,
     )

@@ -158,7 +158,7 @@ def _query(db, sql: str, params=()) -> Iterator[dict]:
     """
     cursor = db.conn.execute(sql, params)
     keys = [column[0] for column in cursor.description]
-    return (dict(zip(keys, row, strict=True)) for row in cursor)
+    return (dict(zip(keys, row, strict=False)) for row in cursor)  # as long as the row, always
 
 
 def _one(db, sql: str, params=()) -> dict | None:

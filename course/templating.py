@@ -14,8 +14,10 @@ from functools import lru_cache
 
 from babel import numbers
 from flask import Flask, g, has_request_context, request
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_percent as babel_format_percent
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
@@ -35,6 +37,8 @@ def install(app: Flask) -> None:
     app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.jinja_env.globals["format_percent"] = format_percent
+    app.jinja_env.filters["when"] = remembered_stamps(lambda moment: babel_format_datetime(moment, "medium"))
+    app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
 
 
 @pass_eval_context
@@ -92,11 +96,18 @@ def remembered_url_for(app: Flask):
     return url_for
 
 
+def _locale():
+    """The request's locale where Flask-Babel keeps it (force_locale() sets it there too), found
+    in one lookup instead of get_locale()'s three."""
+    found = getattr(g.get("_flask_babel"), "babel_locale", None)
+    return found if found is not None else get_locale()
+
+
 def format_percent(number, format: str | None = None) -> str:
     if format is not None or not has_request_context():
         return babel_format_percent(number, format)
     try:
-        return _percent(number, str(get_locale()))
+        return _percent(number, str(_locale()))
     except TypeError:
         return babel_format_percent(number, format)
 
@@ -104,3 +115,28 @@ def format_percent(number, format: str | None = None) -> str:
 @lru_cache(maxsize=4096)
 def _percent(number, locale: str) -> str:
     return numbers.format_percent(number, locale=locale)
+
+
+def remembered_stamps(format_moment):
+    """A filter for stored time stamps (ISO text): each formatted once per language and time zone.
+
+    A dashboard formats a date for each of its learners, about 60 µs each with Babel; the text
+    depends only on the stamp, the language and the time zone, so it is remembered under them."""
+    from datetime import datetime
+
+    cache: dict = {}
+
+    def formatted(stamp) -> str:
+        if not stamp:
+            return ""
+        if not isinstance(stamp, str) or not has_request_context():
+            return format_moment(datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp)
+        key = (stamp, str(_locale()), str(get_timezone()))
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= MAX_URLS:
+                cache.clear()
+            found = cache[key] = format_moment(datetime.fromisoformat(stamp))
+        return found
+
+    return formatted

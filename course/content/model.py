@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 LANGUAGES = ("fr", "ar", "en")
 
@@ -43,8 +44,9 @@ class Module:
     pages: tuple[Page, ...]
     job_aid: str | None = None
 
-    @property
+    @cached_property
     def page_ids(self) -> tuple[str, ...]:
+        """Asked for each module of each learner on a dashboard: made once."""
         return tuple(page.id for page in self.pages)
 
     def page(self, page_id: str) -> Page | None:
