@@ -335,3 +335,18 @@ def test_pages_forbid_foreign_scripts_and_framing(client):
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_response_gets_the_security_headers_once_and_a_views_own_are_kept(app):
+    @app.get("/_own-policy")
+    def own_policy():
+        return "x", 200, {"Content-Security-Policy": "default-src 'none'", "x-frame-options": "SAMEORIGIN"}
+
+    client = app.test_client()
+    for url in ("/en/", "/en/modules/01-sample/elements", "/nowhere"):
+        headers = client.get(url).headers
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"):
+            assert len(headers.getlist(name)) == 1, (url, name)
+    headers = client.get("/_own-policy").headers
+    assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"] and headers["Referrer-Policy"] == "same-origin"
