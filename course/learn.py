@@ -103,10 +103,18 @@ def _page_skeleton(module, page):
 
     def render(slots):
         stand_in = User({"id": 0, "name": marker("name"), "email": "", "role": current_user.role, "lang": lang, "active": 1})
-        return render_template(
-            "learn/page.html", pages_read=slots, current_user=stand_in, csrf_token=lambda: marker("csrf"),
-            **_page_context(module, page),
-        )
+        # Flask-WTF gives the token it keeps in g for the request: while the skeleton is rendered,
+        # that is the marker, so no way of asking for a token can put this learner's in a skeleton.
+        own_token = g.pop("csrf_token", None)
+        g.csrf_token = marker("csrf")
+        try:
+            return render_template(
+                "learn/page.html", pages_read=slots, current_user=stand_in, **_page_context(module, page),
+            )
+        finally:
+            g.pop("csrf_token")
+            if own_token is not None:
+                g.csrf_token = own_token
 
     return current_app.extensions["skeletons"].get(get_course(), key, render)
 

@@ -103,3 +103,11 @@ def test_the_language_switch_and_the_token_are_right_in_every_language(learner):
         assert "\x00" not in html
     token = csrf_token(learner, PAGE)
     assert learner.post("/en/signout", data={"csrf_token": token}).status_code == 302
+
+
+def test_a_skeleton_holds_no_token_however_the_template_asks_for_one(app, learner):
+    learner.get(PAGE)
+    for skeleton in app.extensions["skeletons"]._current[1].values():
+        joined = "".join(text + (f"<{slot}>" if slot else "") for text, slot, _ in skeleton.pieces)
+        assert TOKEN.findall(joined) == ["<csrf>"]
+    assert learner.post("/en/signout", data={"csrf_token": csrf_token(learner, PAGE)}).status_code == 302
