@@ -31,19 +31,20 @@ def split_document(text: str, path: str, tag: str) -> tuple[dict | None, list[Se
     lines = text.splitlines()
     meta = _front_matter(tokens, path, problems)
     level_char = "#" * int(tag[1])
-    headings = [t for t in tokens if t.type == "heading_open" and t.tag == tag and t.level == 0]
-    first_line = headings[0].map[0] if headings else len(lines)
+    # Each heading with the inline token that follows it (its text). Tokens are dataclasses, so
+    # tokens.index() would compare them field by field: found by position instead.
+    headings = [(t, tokens[n + 1]) for n, t in enumerate(tokens) if t.type == "heading_open" and t.tag == tag and t.level == 0]
+    first_line = headings[0][0].map[0] if headings else len(lines)
     for token in tokens:
         if token.level == 0 and token.map and token.type != "front_matter" and token.map[0] < first_line:
             problems.append(Problem(path, token.map[0] + 1, f"text before the first '{level_char} Title {{#id}}' heading"))
             break
     sections: list[Section] = []
     seen: set[str] = set()
-    for n, heading in enumerate(headings):
-        inline = tokens[tokens.index(heading) + 1]
+    for n, (heading, inline) in enumerate(headings):
         line = heading.map[0] + 1
         start = heading.map[1]
-        end = headings[n + 1].map[0] if n + 1 < len(headings) else len(lines)
+        end = headings[n + 1][0].map[0] if n + 1 < len(headings) else len(lines)
         anchor = heading.meta.get("id")
         if anchor is None:
             problems.append(Problem(path, line, f"heading has no id: write '{level_char} {inline.content} {{#some-id}}'"))
