@@ -310,14 +310,23 @@ def _most_chosen_wrong(question: Question, wrong_responses: list) -> WrongAnswer
     return WrongAnswer(kind, key, count)
 
 
-def describe_wrong(question: Question, wrong: WrongAnswer) -> str:
-    """The wrong answer in words, in the language of question."""
+# How answers read in words in each language: French puts a no-break space before its semicolon;
+# Arabic has its own semicolon, and a pair reads right to left, so its arrow points left.
+LIST_SEPARATOR = {"fr": "\u00a0; ", "ar": "؛ "}
+PAIR_ARROW = {"ar": " ← "}
+
+
+def _pair(question: Question, term: int, match: int, lang: str) -> str:
+    return plain(question.pairs[term][0]) + PAIR_ARROW.get(lang, " → ") + plain(question.pairs[match][1])
+
+
+def describe_wrong(question: Question, wrong: WrongAnswer, lang: str) -> str:
+    """The wrong answer in words, in lang, the language of question."""
     try:
         if wrong.kind == "choice":
             return plain(question.choices[wrong.key[0]].html)
         if wrong.kind == "pair":
-            term, match = wrong.key
-            return f"{plain(question.pairs[term][0])} → {plain(question.pairs[match][1])}"
+            return _pair(question, *wrong.key, lang)
         if wrong.kind == "item":
             return plain(question.items[wrong.key[0]])
     except IndexError:
@@ -325,18 +334,19 @@ def describe_wrong(question: Question, wrong: WrongAnswer) -> str:
     return str(wrong.key[0])
 
 
-def describe_response(question: Question, response) -> str:
-    """A stored response in words (for exports and the learner detail page)."""
+def describe_response(question: Question, response, lang: str) -> str:
+    """A stored response in words, in lang, the language of question (for exports and the learner detail page)."""
+    separator = LIST_SEPARATOR.get(lang, "; ")
     try:
         if question.kind in ("single", "true-false"):
             return plain(question.choices[response].html)
         if question.kind == "multiple":
-            return "; ".join(plain(question.choices[index].html) for index in response)
+            return separator.join(plain(question.choices[index].html) for index in response)
         if question.kind == "matching":
-            return "; ".join(f"{plain(term)} → {plain(question.pairs[match][1])}" for (term, _), match in zip(question.pairs, response, strict=False))
+            return separator.join(_pair(question, term, match, lang) for term, match in zip(range(len(question.pairs)), response, strict=False))
         if question.kind == "ordering":
             placed = sorted(range(len(response)), key=lambda item: (response[item], item))
-            return "; ".join(f"{response[item] + 1}. {plain(question.items[item])}" for item in placed)
+            return separator.join(f"{response[item] + 1}. {plain(question.items[item])}" for item in placed)
     except (IndexError, TypeError):
         return str(response)
     return str(response)

@@ -237,7 +237,7 @@ def _answers(attempt: dict, responses: dict) -> list[tuple]:
     rows = []
     for question_id, stored in responses.items():
         question = quiz.question(question_id) if quiz else None
-        answer = describe_response(question, stored["response"]) if current and question else None
+        answer = describe_response(question, stored["response"], attempt["lang"]) if current and question else None
         rows.append((question, question_id, answer, stored["correct"]))
     order = {q.id: n for n, q in enumerate(quiz.questions)} if quiz else {}
     return sorted(rows, key=lambda r: (order.get(r[1], len(order)), r[1]))

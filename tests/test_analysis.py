@@ -181,13 +181,13 @@ def test_most_chosen_wrong_answer_counts_current_first_attempts(analysis):
     quiz = analysis[0]
     # Wrong at the first attempt on the current text: elements only learner 4 (learner 3 answered an older text).
     assert stat(analysis, "elements").top_wrong == WrongAnswer("choice", (0,), 1)
-    assert describe_wrong(quiz.question("elements"), stat(analysis, "elements").top_wrong) == "Two"
+    assert describe_wrong(quiz.question("elements"), stat(analysis, "elements").top_wrong, "en") == "Two"
     # means: learner 4 ticked option 2 ("Crossing a border") beside a right one.
-    assert describe_wrong(quiz.question("means"), stat(analysis, "means").top_wrong) == "Crossing a border"
+    assert describe_wrong(quiz.question("means"), stat(analysis, "means").top_wrong, "en") == "Crossing a border"
     # law: learners 2 and 4 typed "No idea!", folded to "no idea".
     assert stat(analysis, "law").top_wrong == WrongAnswer("text", ("no idea",), 2)
     # match: learner 4 matched each term with the next; ties go to the first term.
-    assert describe_wrong(quiz.question("match"), stat(analysis, "match").top_wrong) == "Act → Deception"
+    assert describe_wrong(quiz.question("match"), stat(analysis, "match").top_wrong, "en") == "Act → Deception"
     # steps: learners 1 and 2 misplaced every item (learner 3's attempt is on an old text).
     assert stat(analysis, "steps").top_wrong == WrongAnswer("item", (0,), 2)
 
@@ -201,10 +201,18 @@ def test_no_discrimination_with_a_single_learner(course):
 
 def test_responses_in_words(course):
     quiz = course.quizzes["01-sample"]["fr"]
-    assert describe_response(quiz.question("elements"), 1) == "Trois"
-    assert describe_response(quiz.question("means"), (0, 1)) == "La tromperie; L'abus d'une situation de vulnérabilité"
-    assert describe_response(quiz.question("steps"), (2, 0, 1)) == "1. Consentement; 2. Orientation; 3. Sécurité"
-    assert describe_response(quiz.question("elements"), 9) == "9"  # an answer from an older text is shown as stored
+    assert describe_response(quiz.question("elements"), 1, "fr") == "Trois"
+    assert describe_response(quiz.question("means"), (0, 1), "fr") == "La tromperie\u00a0; L'abus d'une situation de vulnérabilité"
+    assert describe_response(quiz.question("steps"), (2, 0, 1), "fr") == "1. Consentement\u00a0; 2. Orientation\u00a0; 3. Sécurité"
+    assert describe_response(quiz.question("elements"), 9, "fr") == "9"  # an answer from an older text is shown as stored
+
+
+def test_responses_in_words_read_right_to_left_in_arabic(course):
+    """Arabic has its own semicolon, and a matched pair reads right to left, so its arrow points left."""
+    quiz = course.quizzes["01-sample"]["ar"]
+    assert describe_response(quiz.question("means"), (0, 1), "ar") == "الخداع؛ استغلال حالة استضعاف"
+    assert describe_response(quiz.question("match"), (1, 0, 2), "ar") == "الفعل ← الخداع؛ الوسيلة ← التجنيد؛ الغرض ← العمل القسري"
+    assert describe_wrong(quiz.question("match"), WrongAnswer("pair", (0, 1), 2), "ar") == "الفعل ← الخداع"
 
 
 def test_score_bins():
