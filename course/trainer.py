@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from . import direction, fail, get_course, get_db, login_manager, store
 from .analysis import (
+    LIST_SEPARATOR,
     STATUSES,
     dashboard_rows,
     describe_response,
@@ -201,13 +202,18 @@ def cohort(cohort_id: int):
     )
 
 
+def _list(parts) -> str:
+    """Parts of a chart's text alternative, joined as the interface's language writes a list."""
+    return LIST_SEPARATOR.get(g.lang, "; ").join(parts)
+
+
 def _completion_chart(summaries) -> str:
     bars = [
         (_module_label(s.slug), s.complete / s.learners if s.learners else 0,
          _("%(done)d of %(total)d", done=s.complete, total=s.learners))
         for s in summaries
     ]
-    description = "; ".join(f"{label}: {value}" for label, _fraction, value in bars)
+    description = _list(_("%(module)s: %(figure)s", module=label, figure=value) for label, _fraction, value in bars)
     return bar_chart(_("Learners who completed each module"), description, bars, rtl=direction(g.lang) == "rtl")
 
 
@@ -280,7 +286,7 @@ def _questions(cohort: dict | None):
     columns = [(f"\u2066{low}–{high}\u2069", count) for low, high, count in bins]  # isolated: "0–9", not "9–0", in Arabic
     chart = column_chart(
         _("First-attempt scores"),
-        "; ".join(_("%(low)d to %(high)d %%: %(count)d", low=low, high=high, count=count) for low, high, count in bins),
+        _list(_("%(low)d to %(high)d %%: %(count)d", low=low, high=high, count=count) for low, high, count in bins),
         columns, rtl=direction(g.lang) == "rtl",
     )
     return render_template(
