@@ -45,6 +45,15 @@ def test_pages_are_cut_at_level_one_headings_with_their_ids(course_dir):
     assert module.minutes == 10
 
 
+def test_headings_in_lists_code_and_callouts_do_not_cut_pages_but_an_indented_one_does(course_dir):
+    replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}",
+               "- # A list item {#item}\n\n```\n# In code {#code}\n```\n\n::: key-point\n# In a callout {#callout}\n:::\n\n"
+               "- a list item\n\n  # Checklist {#checklist}")
+    module = load_course(course_dir).modules["01-sample"]["en"]
+    assert module.page_ids == ("elements", "checklist")
+    assert "In code" in module.pages[0].html and "a list item" in module.pages[0].html
+
+
 def test_callouts_render_as_labelled_boxes_and_raw_html_is_escaped(course_dir):
     replace_in(course_dir, "modules/01-sample/en.md", "# Checklist {#checklist}", "<script>alert(1)</script>\n\n# Checklist {#checklist}")
     html = load_course(course_dir).modules["01-sample"]["en"].pages[0].html
