@@ -343,7 +343,7 @@ def describe_response(question: Question, response, lang: str) -> str:
         if question.kind == "multiple":
             return separator.join(plain(question.choices[index].html) for index in response)
         if question.kind == "matching":
-            return separator.join(_pair(question, term, match, lang) for term, match in zip(range(len(question.pairs)), response, strict=False))
+            return separator.join(_pair(question, term, match, lang) for term, match in enumerate(response[:len(question.pairs)]))
         if question.kind == "ordering":
             placed = sorted(range(len(response)), key=lambda item: (response[item], item))
             return separator.join(f"{response[item] + 1}. {plain(question.items[item])}" for item in placed)

@@ -60,13 +60,11 @@ def demo() -> None:
         state = "created" if created else "already there"
         click.echo(f"{role:8} {email}  password: {password}  ({state})")
     name, code = DEMO_COHORT
+    learner, trainer = (store.user_by_email(db, email) for email, *_ in DEMO_ACCOUNTS)
     cohort = store.cohort_by_code(db, code)
-    if cohort is None:
-        trainer = store.user_by_email(db, DEMO_ACCOUNTS[1][0])
-        store.create_cohort(db, name, code, None, trainer["id"])
-        cohort = store.cohort_by_code(db, code)
-    store.join_cohort(db, cohort["id"], store.user_by_email(db, DEMO_ACCOUNTS[0][0])["id"])
-    click.echo(f"cohort   {name}  join code: {code}  (owned by {DEMO_ACCOUNTS[1][0]}, with {DEMO_ACCOUNTS[0][0]} in it)")
+    cohort_id = cohort["id"] if cohort else store.create_cohort(db, name, code, None, trainer["id"])
+    store.join_cohort(db, cohort_id, learner["id"])
+    click.echo(f"cohort   {name}  join code: {code}  (owned by {trainer['email']}, with {learner['email']} in it)")
 
 
 @course_cli.command("backup")
