@@ -29,7 +29,7 @@ from html import unescape
 
 from .content import Course, Question, Quiz
 from .grading import fold_answer
-from .progress import ModuleProgress, course_progress, overall_percent
+from .progress import ModuleProgress, course_progress, overall_percent, progress_plan
 
 MISLEADING_SHARE = 0.40  # under this share correct at the first attempt, a question stands out
 GROUP_SHARE = 0.27
@@ -64,15 +64,21 @@ def visited_pages(visits: list[dict]) -> dict[str, set[str]]:
 def completion_date(course: Course, visits: list[dict], attempts: list[dict]) -> str | None:
     """When the learner completed the last module: the later of the first visit of its last page
     read and its first passing attempt. None while any module is incomplete."""
-    progress = course_progress(course, visited_pages(visits), best_attempts(attempts))
+    plan = progress_plan(course)
+    progress = course_progress(course, visited_pages(visits), best_attempts(attempts), plan)
     if not progress or not all(p.complete for p in progress):
         return None
-    moments = []
-    for module in progress:
-        page_ids = set(course.module(module.slug, "fr").page_ids)
-        moments += [v["first_seen"] for v in visits if v["module"] == module.slug and v["page"] in page_ids]
-        if module.has_quiz:
-            moments.append(min(a["submitted_at"] for a in attempts if a["module"] == module.slug and a["passed"]))
+    return _completed_at(plan, visits, attempts)
+
+
+def _completed_at(plan, visits: list[dict], attempts: list[dict]) -> str | None:
+    """completion_date() of a learner known to have completed every module."""
+    pages = {slug: page_ids for slug, page_ids, _has_quiz in plan}
+    moments = [v["first_seen"] for v in visits if v["page"] in pages.get(v["module"], ())]
+    moments += [
+        min(a["submitted_at"] for a in attempts if a["module"] == slug and a["passed"])
+        for slug, _page_ids, has_quiz in plan if has_quiz
+    ]
     return max(moments) if moments else None
 
 
@@ -122,16 +128,17 @@ def dashboard_rows(course: Course, members: list[dict], visits: list[dict], atte
     for attempt in attempts:
         attempts_of.setdefault(attempt["user_id"], []).append(attempt)
     overdue = bool(deadline) and today > date.fromisoformat(deadline)
+    plan = progress_plan(course)
     rows = []
     for member in members:
         own_visits, own_attempts = visits_of.get(member["id"], []), attempts_of.get(member["id"], [])
-        progress = course_progress(course, visited_pages(own_visits), best_attempts(own_attempts))
+        progress = course_progress(course, visited_pages(own_visits), best_attempts(own_attempts), plan)
         complete = sum(p.complete for p in progress)
         moments = [v["last_seen"] for v in own_visits] + [a["submitted_at"] for a in own_attempts]
         rows.append(LearnerRow(
             user_id=member["id"], name=member["name"], email=member["email"], active=bool(member["active"]),
             modules=tuple(progress), overall=overall_percent(progress), modules_complete=complete,
-            completed_at=completion_date(course, own_visits, own_attempts) if progress and complete == len(progress) else None,
+            completed_at=_completed_at(plan, own_visits, own_attempts) if progress and complete == len(progress) else None,
             last_activity=max(moments) if moments else None,
             late=overdue and complete < len(progress),
         ))

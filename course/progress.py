@@ -34,19 +34,38 @@ class ModuleProgress:
 
 def module_progress(course: Course, slug: str, visited: set[str], best: dict | None) -> ModuleProgress:
     module = course.module(slug, "fr")
-    page_ids = set(module.page_ids) if module else set()
+    return _progress(slug, frozenset(module.page_ids if module else ()), course.quiz(slug, "fr") is not None, visited, best)
+
+
+def progress_plan(course: Course) -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """Per module, in course order: its slug, the page ids that count, whether a quiz counts.
+
+    The same for every learner, so a dashboard finds it once for its hundred learners rather
+    than once for each of their modules."""
+    plan = []
+    for slug in course.slugs:
+        module = course.module(slug, "fr")
+        if module:
+            plan.append((slug, frozenset(module.page_ids), course.quiz(slug, "fr") is not None))
+    return tuple(plan)
+
+
+def course_progress(course: Course, visited: dict[str, set[str]], best: dict[str, dict], plan=None) -> list[ModuleProgress]:
+    return [
+        _progress(slug, pages, has_quiz, visited.get(slug, ()), best.get(slug))
+        for slug, pages, has_quiz in plan or progress_plan(course)
+    ]
+
+
+def _progress(slug: str, pages: frozenset[str], has_quiz: bool, visited, best) -> ModuleProgress:
     return ModuleProgress(
         slug=slug,
-        pages_total=len(page_ids),
-        pages_read=len(page_ids & visited),
-        has_quiz=course.quiz(slug, "fr") is not None,
+        pages_total=len(pages),
+        pages_read=len(pages.intersection(visited)),
+        has_quiz=has_quiz,
         best_score=best["score"] if best else None,
         quiz_passed=bool(best and best["passed"]),
     )
-
-
-def course_progress(course: Course, visited: dict[str, set[str]], best: dict[str, dict]) -> list[ModuleProgress]:
-    return [module_progress(course, slug, visited.get(slug, set()), best.get(slug)) for slug in course.slugs if course.module(slug, "fr")]
 
 
 def overall_percent(progress: list[ModuleProgress]) -> int:

@@ -1,7 +1,7 @@
 """Template helpers that give the same results as Flask-Babel's and Flask's, faster.
 
 A page calls `_()` and `url_for()` tens of times, and the dashboard calls `format_percent()`
-hundreds of times. Profiling the benchmark (bench/profile.py, docs/performance.md) showed these
+and words its cells hundreds of times. Profiling the benchmark (bench/profile.py, docs/performance.md) showed these
 calls, not the queries, were most of a page's cost: each `_()` went through several context
 lookups to find the same translations again (about 13 µs), each `url_for()` rebuilt the same
 address (about 9 µs). Here the translations are found once per request, and addresses and
@@ -22,6 +22,7 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 MAX_URLS = 20_000
+MAX_FRAGMENTS = 10_000
 
 
 def install(app: Flask) -> None:
@@ -34,15 +35,22 @@ def install(app: Flask) -> None:
     )
     # `_()` in a template went through three context hops (Jinja's alias, then its newstyle
     # wrapper, then the callable); these do what the wrappers do, in one.
-    app.jinja_env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.jinja_env.globals["format_percent"] = format_percent
+    app.jinja_env.globals["remembered"] = remembered_fragments()
     app.jinja_env.filters["when"] = remembered_stamps(lambda moment: babel_format_datetime(moment, "medium"))
     app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
 
 
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext() for Python code in a request, with the translations found once."""
+    found = _translations().ugettext(string)
+    return found % variables if variables else found
+
+
 @pass_eval_context
-def gettext(eval_ctx, string: str, **variables) -> str:
+def template_gettext(eval_ctx, string: str, **variables) -> str:
     """Jinja's newstyle gettext: escaped variables in autoescaped templates; always a % format."""
     found = _translations().ugettext(string)
     if eval_ctx.autoescape:
@@ -51,7 +59,7 @@ def gettext(eval_ctx, string: str, **variables) -> str:
 
 
 @pass_eval_context
-def ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
+def template_ngettext(eval_ctx, singular: str, plural: str, num: int, **variables) -> str:
     variables.setdefault("num", num)
     found = _translations().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
@@ -103,6 +111,12 @@ def _locale():
     return found if found is not None else get_locale()
 
 
+def _timezone():
+    """The request's time zone where Flask-Babel keeps it, in one lookup like _locale()."""
+    found = getattr(g.get("_flask_babel"), "babel_tzinfo", None)
+    return found if found is not None else get_timezone()
+
+
 def format_percent(number, format: str | None = None) -> str:
     if format is not None or not has_request_context():
         return babel_format_percent(number, format)
@@ -131,7 +145,7 @@ def remembered_stamps(format_moment):
             return ""
         if not isinstance(stamp, str) or not has_request_context():
             return format_moment(datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp)
-        key = (stamp, str(_locale()), str(get_timezone()))
+        key = (stamp, str(_locale()), str(_timezone()))
         found = cache.get(key)
         if found is None:
             if len(cache) >= MAX_URLS:
@@ -140,3 +154,27 @@ def remembered_stamps(format_moment):
         return found
 
     return formatted
+
+
+def remembered_fragments():
+    """`{% call remembered(key…) %}…{% endcall %}`: the fragment rendered once per key, language,
+    time zone and mount point, then reused.
+
+    For parts of a page that are a pure function of what they show, such as a learner's row on
+    a cohort dashboard: the key must hold everything the fragment shows (the row itself, which
+    compares by value), so a change in it is a new key, never a stale row. Each worker keeps up
+    to MAX_FRAGMENTS of them."""
+    cache: dict = {}
+
+    def remembered(*key, caller):
+        if not has_request_context():
+            return caller()
+        key = (str(_locale()), str(_timezone()), request.script_root, *key)
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= MAX_FRAGMENTS:
+                cache.clear()
+            found = cache[key] = caller()
+        return found
+
+    return remembered

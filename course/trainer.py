@@ -13,7 +13,6 @@ from functools import wraps
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from . import direction, fail, get_course, get_db, login_manager, store
@@ -31,6 +30,8 @@ from .analysis import (
 )
 from .charts import bar_chart, column_chart
 from .csvexport import to_csv
+from .templating import format_percent
+from .templating import gettext as _  # Flask-Babel's, faster: the dashboard words hundreds of cells
 
 bp = Blueprint("trainer", __name__, url_prefix="/<lang>/trainer")
 
@@ -165,7 +166,7 @@ def _rows(cohort: dict):
     db = get_db()
     members = store.cohort_members(db, cohort["id"])
     rows = dashboard_rows(
-        get_course(), members, store.population_visits(db, cohort["id"]), store.population_attempts(db, cohort["id"]),
+        get_course(), members, store.population_visits(db, cohort["id"]), store.population_scores(db, cohort["id"]),
         cohort["deadline"], _today(),
     )
     return members, rows
@@ -199,7 +200,46 @@ def cohort(cohort_id: int):
         status=status if status in STATUSES else "", text=text, sort=sort, descending=descending,
         complete=sum(r.complete for r in rows), late=sum(r.late for r in rows),
         average=sum(r.overall for r in rows) // len(rows) if rows else 0, today=_today().isoformat(),
+        module_cell=_module_cells(), overall_cell=_remembered(_overall_cell),
     )
+
+
+def _remembered(describe):
+    """describe(*key), worded once per distinct key on this page."""
+    found: dict = {}
+
+    def remembered(*key):
+        words = found.get(key)
+        if words is None:
+            words = found[key] = describe(*key)
+        return words
+
+    return remembered
+
+
+def _module_cells():
+    """cell(module progress) -> (status class, status, details) for a dashboard's module cells.
+
+    A 100-learner dashboard has 500 of them but few distinct phrases (scores from 0 to 100 %,
+    a few page counts); translating and formatting each cell on its own was most of the page's
+    time, so each phrase is worded once per page (docs/performance.md)."""
+    score = _remembered(lambda best: _("best score %(score)s", score=format_percent(best / 100)))
+    pages = _remembered(lambda read, total: _("%(read)d of %(total)d pages", read=read, total=total))
+    complete, started, new = "✓ " + _("Complete"), _("In progress"), _("Not started")
+
+    def cell(module) -> tuple[str, str, tuple[str, ...]]:
+        if module.complete:
+            return "status-complete", complete, (score(module.best_score),) if module.has_quiz else ()
+        if module.started:
+            read = pages(module.pages_read, module.pages_total)
+            return "status-started", started, (read,) if module.best_score is None else (read, score(module.best_score))
+        return "status-new", new, ()
+
+    return cell
+
+
+def _overall_cell(percent: int, done: int, total: int) -> tuple[str, str]:
+    return format_percent(percent / 100), _("%(done)d of %(total)d modules", done=done, total=total)
 
 
 def _list(parts) -> str:

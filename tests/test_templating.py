@@ -74,3 +74,29 @@ def test_remembered_dates_are_the_ones_flask_babel_formats(app):
             with force_locale("ar" if path != "/ar/" else "fr"):
                 assert render_template_string("{{ s|when }}", s=stamp) == format_datetime(datetime.fromisoformat(stamp), "medium")
             assert render_template_string("{{ s|when }}", s="") == ""
+
+
+def test_gettext_in_python_is_flask_babels(app):
+    from flask_babel import gettext as babel_gettext
+
+    from course.templating import gettext
+
+    for path in ("/fr/", "/ar/", "/en/"):
+        with app.test_request_context(path):
+            app.preprocess_request()
+            assert gettext("Course") == babel_gettext("Course")
+            assert gettext("%(read)d of %(total)d pages", read=2, total=5) == babel_gettext("%(read)d of %(total)d pages", read=2, total=5)
+            with force_locale("ar" if path != "/ar/" else "fr"):
+                assert gettext("Course") == babel_gettext("Course")
+
+
+def test_a_remembered_fragment_is_rendered_once_per_key_and_language(app):
+    source = "{% call remembered('k', key) %}{{ _('Course') }} {{ value }}{% endcall %}"
+    with app.test_request_context("/en/"):
+        app.preprocess_request()
+        assert render_template_string(source, key=1, value="<a>") == "Course &lt;a&gt;"
+        assert render_template_string(source, key=1, value="other") == "Course &lt;a&gt;"  # same key: the first rendering
+        assert render_template_string(source, key=2, value="other") == "Course other"
+    with app.test_request_context("/fr/"):
+        app.preprocess_request()
+        assert render_template_string(source, key=1, value="<a>") == "Cours &lt;a&gt;"

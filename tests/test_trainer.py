@@ -147,6 +147,21 @@ def test_the_dashboard_shows_each_learner_and_module_with_figures_computed_by_ha
     assert ">1 of 3<" in html  # each module completed by 1 of 3 learners (chart's text alternative)
 
 
+def test_each_dashboard_row_follows_its_learners_record(app, trainer, known_cohort):
+    """Rows are rendered once per state of the learner's record (course/templating.py): a change
+    shows at the next look, in the trainer's language."""
+    url = f"/en/trainer/cohorts/{known_cohort}/"
+    assert "In progress 1 of 2 pages" in row_of(trainer[1].get(url).get_data(as_text=True), "Brahim Alaoui")
+    brahim = signed_in(app, "brahim@example.org")
+    read(brahim, ["01-sample/checklist"])
+    assert "In progress 2 of 2 pages best score 0%" in row_of(trainer[1].get(url).get_data(as_text=True), "Brahim Alaoui")
+    complete_course(brahim, app)
+    html = trainer[1].get(url).get_data(as_text=True)
+    code = store.certificate_of_user(db_of(app), store.user_by_email(db_of(app), "brahim@example.org")["id"])["code"]
+    assert "✓ Complete best score 100%" in row_of(html, "Brahim Alaoui") and code[:4] in row_of(html, "Brahim Alaoui")
+    assert "Terminé" in trainer[1].get(f"/fr/trainer/cohorts/{known_cohort}/").get_data(as_text=True)
+
+
 def test_the_dashboard_has_an_accessible_chart_without_script(trainer, known_cohort):
     html = trainer[1].get(f"/en/trainer/cohorts/{known_cohort}/").get_data(as_text=True)
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in html
