@@ -128,13 +128,14 @@ def close_connection() -> None:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    db.execute("BEGIN IMMEDIATE")
+    conn = db.conn  # its own execute(): sqlite-utils' reads the statement's first keyword each time
+    conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
     except BaseException:
-        db.execute("ROLLBACK")
+        conn.execute("ROLLBACK")
         raise
-    db.execute("COMMIT")
+    conn.execute("COMMIT")
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -301,7 +302,7 @@ def attempt_by_id(db, attempt_id: int) -> dict | None:
 def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, responses: dict) -> bool:
     """Store a graded attempt once; False when it had already been submitted."""
     with transaction(db):
-        cursor = db.execute(
+        cursor = db.conn.execute(
             "UPDATE attempts SET submitted_at = ?, lang = ?, quiz_version = ?, correct = ?, total = ?, score = ?, passed = ? "
             "WHERE id = ? AND submitted_at IS NULL",
             (now(), lang, quiz_version, result.correct, result.total, result.score, int(result.passed), attempt_id),
@@ -317,7 +318,17 @@ def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, re
 
 
 # json.dumps() with an option makes a new encoder at every call; a response is stored per question.
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _to_json(response) -> str:
+    """A response as JSON: an option index, a tuple of indexes, or a short answer's text. The
+    numbers are written directly, as JSON writes them; a submission stores one per question."""
+    if type(response) is int:
+        return str(response)
+    if type(response) is tuple and all(type(n) is int for n in response):
+        return "[" + ", ".join(map(str, response)) + "]"
+    return _encode(response)
 
 
 def attempt_responses(db, attempt_id: int) -> dict[str, dict]:

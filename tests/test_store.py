@@ -77,6 +77,14 @@ def test_an_attempt_is_submitted_once_with_its_responses(db):
     assert store.open_attempt(db, user, "01-sample") is None
 
 
+def test_responses_are_stored_as_json_writes_them(db):
+    import json
+
+    for response in (0, 7, (), (0, 2, 11), "مدرسة", 'a "quoted" answer', True):
+        assert json.loads(store._to_json(response)) == (list(response) if isinstance(response, tuple) else response)
+        assert store._to_json(response) == json.dumps(response, ensure_ascii=False)
+
+
 def test_best_attempt_is_the_highest_score(db):
     user = store.create_user(db, "a@example.org", "A", "hash")
     for correct in (1, 3, 2):
