@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from pathlib import Path
@@ -45,6 +46,7 @@ class Catalog:
                 if self._course is None or fingerprint != self._fingerprint:
                     self._course = load_course(self.root, callout_labels(), self.base_url)
                     self._fingerprint = fingerprint
+                    _keep_out_of_collections()
         return self._course
 
     def _files(self) -> tuple:
@@ -55,3 +57,16 @@ class Catalog:
                     stat = os.stat(os.path.join(folder, name))
                     stamps.append((folder, name, stat.st_mtime_ns, stat.st_size))
         return tuple(sorted(stamps))
+
+
+def _keep_out_of_collections() -> None:
+    """Leave what lives as long as the process (the course just loaded, the modules imported)
+    out of the garbage collector's full collections.
+
+    A cohort dashboard makes enough objects to start a full collection every few requests, and
+    each went through every object of the loaded course: they were the slowest dashboards of a
+    benchmark run (docs/performance.md). A reload unfreezes first, so the course it replaces
+    can be freed."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

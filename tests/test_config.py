@@ -52,6 +52,26 @@ def test_content_is_rendered_once_unless_reload_is_on(tmp_path):
         store.close_connection()
 
 
+def test_the_loaded_course_is_left_out_of_collections_and_a_replaced_one_is_freed(tmp_path):
+    import gc
+    import weakref
+
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": str(tmp_path / "gc.db"),
+                      "CONTENT_ROOT": str(root), "CONTENT_AUTO_RELOAD": True})
+    catalog = app.extensions["catalog"]
+    gc.unfreeze()
+    first = weakref.ref(catalog.course)
+    assert gc.get_freeze_count() > 0
+    lesson = root / "modules/01-sample/en.md"
+    lesson.write_text(lesson.read_text().replace("Trafficking harms", "Exploitation harms"))
+    assert "Exploitation harms" in catalog.course.modules["01-sample"]["en"].pages[0].html
+    gc.collect()
+    assert first() is None
+    store.close_connection()
+
+
 def test_sessions_signed_with_a_new_key_are_checked_with_it(tmp_path):
     """The session's signing serializer is kept between requests (course.SessionCookies), but
     never outlives the keys it was made with."""
