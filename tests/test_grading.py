@@ -85,6 +85,13 @@ def test_display_order_is_stable_for_a_seed_and_varies_between_seeds(quiz):
     assert all(sorted(order) == [0, 1, 2] for order in orders)
 
 
+def test_every_order_is_about_as_likely(quiz):
+    from collections import Counter
+
+    counts = Counter(tuple(display_order(q(quiz, "elements"), seed)) for seed in range(6000))
+    assert len(counts) == 6 and all(850 < count < 1150 for count in counts.values()), counts  # 1,000 each expected
+
+
 def test_true_false_is_never_shuffled(quiz):
     assert {tuple(display_order(q(quiz, "consent"), seed)) for seed in range(30)} == {(0, 1)}
 
