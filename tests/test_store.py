@@ -32,6 +32,27 @@ def test_migrating_twice_changes_nothing(db):
     assert db.execute("PRAGMA user_version").fetchone()[0] == version == len(store.MIGRATIONS)
 
 
+def test_responses_stored_before_migration_3_are_kept(tmp_path):
+    old = store.connection(str(tmp_path / "v2.db"))
+    old.enable_wal()
+    for number, script in enumerate(store.MIGRATIONS[:2], start=1):  # the database as version 2 left it
+        for statement in filter(str.strip, script.split(";")):
+            old.execute(statement)
+        old.execute(f"PRAGMA user_version = {number}")
+    user = store.create_user(old, "a@example.org", "A", "hash")
+    attempt = store.start_attempt(old, user, "01-sample", "en", "v1", 42)
+    store.submit_attempt(old, attempt, "en", "v1", result(2, 3, False), {"q0": 1, "q1": (0, 2), "q2": "مدرسة"})
+    store.migrate(old)
+    assert store.attempt_responses(old, attempt) == {
+        "q0": {"response": 1, "correct": True},
+        "q1": {"response": (0, 2), "correct": True},
+        "q2": {"response": "مدرسة", "correct": False},
+    }
+    assert "WITHOUT ROWID" in old.execute("SELECT sql FROM sqlite_master WHERE name = 'responses'").fetchone()[0]
+    assert old.execute("PRAGMA foreign_key_check").fetchall() == []
+    store.close_connection()
+
+
 def test_emails_are_unique_whatever_their_case(db):
     assert store.create_user(db, "Amina@Example.org", "Amina", "hash") is not None
     assert store.create_user(db, "amina@example.org", "Other", "hash") is None
