@@ -1,11 +1,12 @@
 """Template helpers that give the same results as Flask-Babel's and Flask's, faster.
 
 A page calls `_()` and `url_for()` tens of times, and the dashboard calls `format_percent()`
-and words its cells hundreds of times. Profiling the benchmark (bench/profile.py, docs/performance.md) showed these
-calls, not the queries, were most of a page's cost: each `_()` went through several context
-lookups to find the same translations again (about 13 µs), each `url_for()` rebuilt the same
-address (about 9 µs). Here the translations are found once per request, and addresses and
-formatted percentages, which depend only on their inputs, are remembered.
+and words its cells hundreds of times. Profiling the benchmark (bench/profile.py,
+docs/performance.md) showed these calls, not the queries, were most of a page's cost: each
+`_()` went through several context lookups to find the same translations again (about 13 µs),
+each `url_for()` rebuilt the same address (about 9 µs). Here the translations are found once
+per request, and addresses, formatted percentages and dates, and fragments of a page, which
+depend only on their inputs, are remembered.
 """
 
 from __future__ import annotations
