@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 
 from course import store
 from course.content import Course, Question, Quiz
-from course.grading import display_order, field_name, grade_attempt
+from course.grading import display_order, field_name, form_layout, grade_attempt
 
 PASSWORD = "bench-password-2026"  # noqa: S105 (the accounts of a throw-away benchmark database)
 
@@ -55,7 +55,7 @@ def _response(question: Question, right: bool, rng: random.Random | None):
 
 def form_fields(quiz: Quiz, seed: int, responses: dict[str, object]) -> list[tuple[str, str]]:
     """The form a browser sends for these responses on the attempt with this seed (displayed positions)."""
-    fields = []
+    fields = [("layout", form_layout(quiz))]
     for question in quiz.questions:
         order, name, response = display_order(question, seed), field_name(question), responses[question.id]
         if question.kind in ("single", "true-false"):

@@ -110,6 +110,17 @@ def display_order(question: Question, seed: int) -> list[int]:
     return order
 
 
+SHUFFLE = "2"  # which display_order(): a new one makes the forms shown before it out of date
+
+
+def form_layout(quiz: Quiz) -> str:
+    """What the positions in a quiz form point to: the shuffle, and each question's options as
+    written. A form carries the layout of the page it was shown on; one whose quiz has changed
+    since (a trainer's edit, an upgrade that shuffles differently) must not be read against
+    options the learner never saw."""
+    return f"{SHUFFLE}-{quiz.layout}"
+
+
 def field_name(question: Question, part: int | None = None) -> str:
     return f"q-{question.id}" if part is None else f"q-{question.id}-{part}"
 
@@ -124,7 +135,7 @@ def parse_responses(quiz: Quiz, form: Mapping[str, list[str]], seed: int) -> tup
     """
     responses: dict[str, object] = {}
     errors: list[FormError] = []
-    expected = {"csrf_token", "attempt"}
+    expected = {"csrf_token", "attempt", "layout"}
     for question in quiz.questions:
         names, response, error = _read_question(question, form, display_order(question, seed))
         expected |= names

@@ -11,7 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from . import fail, get_course, get_db, store
 from .auth import User
-from .grading import display_order, field_name, grade_attempt, parse_responses
+from .grading import display_order, field_name, form_layout, grade_attempt, parse_responses
 from .progress import course_progress, module_progress, overall_percent
 from .skeletons import PagesRead, marker
 from .trainer import may_see_learner
@@ -165,6 +165,8 @@ def quiz(slug: str):
     attempt = _own_attempt(request.form.get("attempt", ""), slug)
     if attempt["submitted_at"]:
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
+    if request.form.get("layout") != form_layout(quiz):
+        return _render_quiz(module, quiz, attempt, {}, [], 409, changed=True)
     form = request.form.to_dict(flat=False)
     responses, errors = parse_responses(quiz, form, attempt["seed"])
     if errors:
@@ -185,14 +187,16 @@ def _own_attempt(raw_id: str, slug: str) -> dict:
     return attempt
 
 
-def _render_quiz(module, quiz, attempt, form: dict, errors: list, status: int = 200):
+def _render_quiz(module, quiz, attempt, form: dict, errors: list, status: int = 200, changed: bool = False):
+    """The quiz form for the attempt. changed: a form came back from a page that showed the quiz
+    otherwise (its layout differs), so its answers were not read: the attempt stays open."""
     orders = {q.id: display_order(q, attempt["seed"]) for q in quiz.questions}
     missing = {e.question_id for e in errors if e.kind == "missing"}
     tampered = any(e.kind != "missing" for e in errors)
     past = store.submitted_attempts(get_db(), current_user.id, quiz.slug)
     return render_template(
         "learn/quiz.html", module=module, quiz=quiz, attempt=attempt, orders=orders, form=form,
-        missing=missing, tampered=tampered, field_name=field_name, past=past,
+        missing=missing, tampered=tampered, changed=changed, field_name=field_name, past=past, layout=form_layout(quiz),
     ), status
 
 

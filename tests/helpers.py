@@ -2,7 +2,7 @@
 
 import re
 
-from course.grading import display_order, field_name
+from course.grading import display_order, field_name, form_layout
 
 
 def csrf_token(client, url: str) -> str:
@@ -24,7 +24,7 @@ def sign_in(client, email, password, lang="en"):
 
 def quiz_form(quiz, seed: int, right: bool = True) -> dict:
     """Form fields answering every question of quiz as the page would send them."""
-    form = {}
+    form = {"layout": form_layout(quiz)}
     for question in quiz.questions:
         order = display_order(question, seed)
         name = field_name(question)

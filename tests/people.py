@@ -51,7 +51,7 @@ def answer_quiz(client, app, right: set[str], lang="en") -> dict:
     attempt = store.attempt_by_id(db_of(app), attempt_id)
     quiz = app.extensions["catalog"].course.quiz("01-sample", lang)
     good, bad = quiz_form(quiz, attempt["seed"], True), quiz_form(quiz, attempt["seed"], False)
-    form = {"csrf_token": token, "attempt": str(attempt_id)}
+    form = {"csrf_token": token, "attempt": str(attempt_id), "layout": good["layout"]}
     for question in quiz.questions:
         source = good if question.id in right else bad
         form.update({k: v for k, v in source.items() if k == f"q-{question.id}" or k.startswith(f"q-{question.id}-")})

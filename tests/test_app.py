@@ -1,8 +1,10 @@
 """The learner's journey through Flask's test client, on the fixture course."""
 
 import re
+import shutil
 
-from course import store
+from course import create_app, store
+from tests.conftest import FIXTURE
 from tests.helpers import csrf_token, quiz_form, sign_in, sign_up
 
 
@@ -350,3 +352,29 @@ def test_every_response_gets_the_security_headers_once_and_a_views_own_are_kept(
     headers = client.get("/_own-policy").headers
     assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
     assert headers.getlist("X-Frame-Options") == ["SAMEORIGIN"] and headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_form_shown_before_its_quiz_changed_is_not_read_and_the_attempt_stays_open(tmp_path):
+    root = tmp_path / "course"
+    shutil.copytree(FIXTURE, root)
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "DATABASE": str(tmp_path / "changed.db"),
+                      "CONTENT_ROOT": str(root), "CONTENT_AUTO_RELOAD": True})
+    client = app.test_client()
+    sign_up(client)
+    page, attempt, quiz = get_quiz(client, app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    shown = {"csrf_token": token, "attempt": str(attempt["id"]), **quiz_form(quiz, attempt["seed"])}
+    assert f'name="layout" value="{shown["layout"]}"' in page.get_data(as_text=True)
+    quiz_file = root / "quizzes/01-sample/en.md"
+    quiz_file.write_text(quiz_file.read_text().replace("- [ ] Two\n", "- [ ] Two elements\n"))  # a trainer's edit meanwhile
+    db = store.connection(app.config["DATABASE"])
+    for form in (shown, {**shown, "layout": "1-" + quiz.layout}, {k: v for k, v in shown.items() if k != "layout"}):
+        response = client.post("/en/quizzes/01-sample", data=form)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 409 and "This quiz changed after you opened it" in html
+        assert store.attempt_by_id(db, attempt["id"])["submitted_at"] is None and store.attempt_responses(db, attempt["id"]) == {}
+    edited = app.extensions["catalog"].course.quiz("01-sample", "en")
+    assert f'name="layout" value="{quiz_form(edited, attempt["seed"])["layout"]}"' in html and edited.layout != quiz.layout
+    again = client.post("/en/quizzes/01-sample", data={"csrf_token": token, "attempt": str(attempt["id"]), **quiz_form(edited, attempt["seed"])})
+    assert again.status_code == 303 and store.attempt_by_id(db, attempt["id"])["score"] == 100
+    store.close_connection()

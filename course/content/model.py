@@ -99,6 +99,7 @@ class Quiz:
     pass_mark: int
     questions: tuple[Question, ...]
     version: str
+    layout: str  # a digest of each question's options, matches or items as written (content/quizzes.py)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -39,7 +39,18 @@ def parse_quiz(text: str, slug: str, lang: str, ctx: RenderContext) -> tuple[Qui
     if meta is None or field_problems or pass_mark is None or not questions:
         return None, problems
     version = hashlib.sha256(text.encode()).hexdigest()[:12]
-    return Quiz(slug, lang, meta["title"], pass_mark, tuple(questions), version), problems
+    return Quiz(slug, lang, meta["title"], pass_mark, tuple(questions), version, _layout(questions)), problems
+
+
+def _layout(questions: list[Question]) -> str:
+    """A digest of each question's id, kind and options, matches or items as written: what the
+    positions in a quiz form point to (course/grading.py, form_layout)."""
+    digest = hashlib.blake2b(digest_size=8)
+    for question in questions:
+        parts = [question.id, question.kind, *(choice.html for choice in question.choices),
+                 *(f"{term}\x1f{match}" for term, match in question.pairs), *question.items]
+        digest.update("\x1e".join(parts).encode() + b"\x1d")
+    return digest.hexdigest()
 
 
 def _pass_mark(value) -> int | None:
