@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=256 * 1024,
+        # A form's token lives as long as the session it belongs to, not Flask-WTF's default hour:
+        # a learner who spends more than an hour on a quiz, or leaves it open, must not lose it.
+        WTF_CSRF_TIME_LIMIT=None,
         SEND_FILE_MAX_AGE_DEFAULT=3600,
         SIGNIN_FAILURE_LIMIT=5,
         SIGNIN_FAILURE_MINUTES=15,

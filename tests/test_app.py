@@ -378,3 +378,17 @@ def test_a_form_shown_before_its_quiz_changed_is_not_read_and_the_attempt_stays_
     again = client.post("/en/quizzes/01-sample", data={"csrf_token": token, "attempt": str(attempt["id"]), **quiz_form(edited, attempt["seed"])})
     assert again.status_code == 303 and store.attempt_by_id(db, attempt["id"])["score"] == 100
     store.close_connection()
+
+
+def test_a_quiz_opened_hours_ago_can_still_be_submitted(app, client, monkeypatch):
+    """A form's token lives as long as the session (WTF_CSRF_TIME_LIMIT), not Flask-WTF's default hour."""
+    import time
+
+    from itsdangerous import TimestampSigner
+
+    sign_up(client)
+    page, attempt, quiz = get_quiz(client, app)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) + 5 * 3600)  # five hours later
+    response = client.post("/en/quizzes/01-sample", data={"csrf_token": token, "attempt": str(attempt["id"]), **quiz_form(quiz, attempt["seed"])})
+    assert response.status_code == 303
