@@ -32,8 +32,9 @@ def _fetch(client, url: str, entry) -> tuple[int, str]:
     else:  # the page the form answers with: an empty sign-up form, a quiz with no answer
         page = client.get(url).get_data(as_text=True)
         form = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)}
-        if attempt := re.search(r'name="attempt" value="(\d+)"', page):
-            form["attempt"] = attempt.group(1)
+        for hidden in ("attempt", "layout"):
+            if found := re.search(rf'name="{hidden}" value="([^"]+)"', page):
+                form[hidden] = found.group(1)
         response = client.post(url, data=form)
     return response.status_code, response.get_data(as_text=True)
 
@@ -57,6 +58,14 @@ def pages(tmp_path_factory):
             for n, (_, url) in enumerate(lesson_urls(app)):
                 response = client.get(url)
                 found[f"lesson-{n:03}.html"] = (url, response.get_data(as_text=True), response.status_code, 200)
+    learner = app.test_client()
+    assert sign_in(learner, ACCOUNTS["learner"][0], PASSWORD).status_code == 302
+    for lang in ("fr", "ar", "en"):  # a quiz form shown before its quiz changed
+        url = f"/{lang}/quizzes/{values['module']}"
+        page = learner.get(url).get_data(as_text=True)
+        form = {name: re.search(rf'name="{name}" value="([^"]+)"', page).group(1) for name in ("csrf_token", "attempt")}
+        response = learner.post(url, data={**form, "layout": "0-stale"})
+        found[f"learner-quiz-changed-{lang}.html"] = (url, response.get_data(as_text=True), response.status_code, 409)
     anonymous = app.test_client()
     response = anonymous.post("/en/signin", data={})
     found["error-400-csrf.html"] = ("POST /en/signin without a token", response.get_data(as_text=True), response.status_code, 400)
