@@ -6,9 +6,8 @@
    workers), with a minimal Flask route mounted in the same workers (bench/wsgi.py).
 4. Drives it with wrk for a fixed time per route, at 32 connections (throughput: the best of three
    rounds over every route, and its ratio to the minimal route's best) and at 1 connection
-   (latency): a lesson page for a
-   signed-in learner, the course home, a quiz submission, the cohort dashboard of a 100-learner
-   cohort, and the minimal route.
+   (latency): a lesson page for a signed-in learner, the course home, a quiz submission, the
+   cohort dashboard of a 100-learner cohort, and the minimal route.
 5. Reports requests per second, p50/p95/p99 latency, start-up time, memory per worker, errors
    (and any "database is locked" in the server's log), and writes them to docs/performance.md.
 

@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from . import fail, get_course, get_db, preferred_language, store
 from .analysis import best_attempts, certificate_modules, completion_date, visited_pages
-from .progress import course_progress
+from .progress import course_progress, progress_plan
 
 bp = Blueprint("certificates", __name__)
 
@@ -73,11 +73,11 @@ def _may_complete(db, course, user_id: int) -> bool:
     missed.) Reading the whole record at every submission was a third to a half of the cost of a
     quiz submission in the benchmark, growing with the learner's attempts; learners who had passed
     every quiz without reading every page still paid it at each submission (docs/performance.md)."""
-    modules = [(slug, course.module(slug, "fr")) for slug in course.slugs if course.module(slug, "fr")]
-    if not store.passed_every(db, user_id, [slug for slug, _ in modules if course.quiz(slug, "fr")]):
+    plan = progress_plan(course)
+    if not store.passed_every(db, user_id, [slug for slug, _pages, has_quiz in plan if has_quiz]):
         return False
     visited = store.visited_pages(db, user_id)
-    return all(set(module.page_ids) <= visited.get(slug, set()) for slug, module in modules)
+    return all(pages <= visited.get(slug, set()) for slug, pages, _has_quiz in plan)
 
 
 @bp.app_template_global()

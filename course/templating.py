@@ -23,7 +23,18 @@ from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 MAX_URLS = 20_000
+MAX_STAMPS = 20_000
 MAX_FRAGMENTS = 10_000
+
+
+def _remember(cache: dict, key, make, limit: int):
+    """cache[key], made with make() the first time; the cache starts afresh when it holds limit."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= limit:
+            cache.clear()
+        found = cache[key] = make()
+    return found
 
 
 def install(app: Flask) -> None:
@@ -91,16 +102,12 @@ def remembered_url_for(app: Flask):
     def url_for(endpoint: str, **values) -> str:
         if endpoint[:1] == "." or not has_request_context() or any(name[:1] == "_" for name in values):
             return build(endpoint, **values)  # relative, external, anchored: as Flask does it
+        key = (endpoint, request.script_root, g.get("lang") or str(get_locale()), tuple(sorted(values.items())))
         try:
-            key = (endpoint, request.script_root, g.get("lang") or str(get_locale()), tuple(sorted(values.items())))
-            url = cache.get(key)
+            hash(key)
         except TypeError:  # a value that cannot be a key (a list): build it each time
             return build(endpoint, **values)
-        if url is None:
-            if len(cache) >= MAX_URLS:
-                cache.clear()
-            url = cache[key] = build(endpoint, **values)
-        return url
+        return _remember(cache, key, lambda: build(endpoint, **values), MAX_URLS)
 
     return url_for
 
@@ -147,12 +154,7 @@ def remembered_stamps(format_moment):
         if not isinstance(stamp, str) or not has_request_context():
             return format_moment(datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp)
         key = (stamp, str(_locale()), str(_timezone()))
-        found = cache.get(key)
-        if found is None:
-            if len(cache) >= MAX_URLS:
-                cache.clear()
-            found = cache[key] = format_moment(datetime.fromisoformat(stamp))
-        return found
+        return _remember(cache, key, lambda: format_moment(datetime.fromisoformat(stamp)), MAX_STAMPS)
 
     return formatted
 
@@ -170,12 +172,6 @@ def remembered_fragments():
     def remembered(*key, caller):
         if not has_request_context():
             return caller()
-        key = (str(_locale()), str(_timezone()), request.script_root, *key)
-        found = cache.get(key)
-        if found is None:
-            if len(cache) >= MAX_FRAGMENTS:
-                cache.clear()
-            found = cache[key] = caller()
-        return found
+        return _remember(cache, (str(_locale()), str(_timezone()), request.script_root, *key), caller, MAX_FRAGMENTS)
 
     return remembered

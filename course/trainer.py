@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, date, datetime
-from functools import wraps
+from functools import cache, wraps
 
 from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
@@ -200,21 +200,8 @@ def cohort(cohort_id: int):
         status=status if status in STATUSES else "", text=text, sort=sort, descending=descending,
         complete=sum(r.complete for r in rows), late=sum(r.late for r in rows),
         average=sum(r.overall for r in rows) // len(rows) if rows else 0, today=_today().isoformat(),
-        module_cell=_module_cells(), overall_cell=_remembered(_overall_cell),
+        module_cell=_module_cells(), overall_cell=cache(_overall_cell),  # worded once per page
     )
-
-
-def _remembered(describe):
-    """describe(*key), worded once per distinct key on this page."""
-    found: dict = {}
-
-    def remembered(*key):
-        words = found.get(key)
-        if words is None:
-            words = found[key] = describe(*key)
-        return words
-
-    return remembered
 
 
 def _module_cells():
@@ -223,8 +210,8 @@ def _module_cells():
     A 100-learner dashboard has 500 of them but few distinct phrases (scores from 0 to 100 %,
     a few page counts); translating and formatting each cell on its own was most of the page's
     time, so each phrase is worded once per page (docs/performance.md)."""
-    score = _remembered(lambda best: _("best score %(score)s", score=format_percent(best / 100)))
-    pages = _remembered(lambda read, total: _("%(read)d of %(total)d pages", read=read, total=total))
+    score = cache(lambda best: _("best score %(score)s", score=format_percent(best / 100)))
+    pages = cache(lambda read, total: _("%(read)d of %(total)d pages", read=read, total=total))
     complete, started, new = "✓ " + _("Complete"), _("In progress"), _("Not started")
 
     def cell(module) -> tuple[str, str, tuple[str, ...]]:

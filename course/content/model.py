@@ -46,7 +46,7 @@ class Module:
 
     @cached_property
     def page_ids(self) -> tuple[str, ...]:
-        """Asked for each module of each learner on a dashboard: made once."""
+        """Made once: asked for whenever progress is computed."""
         return tuple(page.id for page in self.pages)
 
     def page(self, page_id: str) -> Page | None:
