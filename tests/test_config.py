@@ -1,6 +1,7 @@
 """Start-up: the secret key, the schema, and re-rendering content that changed."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -84,4 +85,46 @@ def test_sessions_signed_with_a_new_key_are_checked_with_it(tmp_path):
         app.session_interface.get_signing_serializer(app).loads(cookie)
     app.config["SECRET_KEY_FALLBACKS"] = ["first"]
     assert app.session_interface.get_signing_serializer(app).loads(cookie) == {"lang": "ar"}
+    store.close_connection()
+
+
+def _open(app, cookie: str):
+    with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}) as ctx:
+        return app.session_interface.open_session(app, ctx.request)
+
+
+def test_a_remembered_session_cookie_is_still_checked(tmp_path, monkeypatch):
+    """A session cookie's signature is checked once and remembered (course.SessionCookies), but its
+    age is checked at every request, a change of key forgets it, and each request gets its own copy."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "first", "DATABASE": str(tmp_path / "s.db"), "CONTENT_ROOT": str(FIXTURE)})
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_user_id": "7", "lang": "ar"})
+    first = _open(app, cookie)
+    assert dict(first) == {"_user_id": "7", "lang": "ar"}
+    assert cookie in app.session_interface._opened
+    first["lang"] = "en"
+    assert dict(_open(app, cookie)) == {"_user_id": "7", "lang": "ar"}
+
+    assert dict(_open(app, cookie[:-2] + "xx")) == {}
+    assert len(app.session_interface._opened) == 1
+
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = time.time() + lifetime + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert dict(_open(app, cookie)) == {}
+    monkeypatch.undo()
+    assert dict(_open(app, cookie)) == {"_user_id": "7", "lang": "ar"}
+
+    app.secret_key = "second"
+    assert dict(_open(app, cookie)) == {}
+    store.close_connection()
+
+
+def test_sessions_holding_lists_are_not_remembered(tmp_path):
+    """A flashed message is a list in the session, changed in place: such a session is decoded afresh."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "DATABASE": str(tmp_path / "f.db"), "CONTENT_ROOT": str(FIXTURE)})
+    cookie = app.session_interface.get_signing_serializer(app).dumps({"_flashes": [("info", "Saved")]})
+    opened = _open(app, cookie)
+    opened["_flashes"].append(("info", "Again"))
+    assert cookie not in app.session_interface._opened
+    assert _open(app, cookie)["_flashes"] == [("info", "Saved")]
     store.close_connection()
