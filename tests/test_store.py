@@ -137,3 +137,12 @@ def test_concurrent_submissions_of_one_attempt_count_once(tmp_path):
     assert sorted(outcomes) == [False] * 7 + [True]
     assert next(setup.query("SELECT count(*) AS n FROM responses"))["n"] == 1
     store.close_connection()
+
+
+def test_a_submission_writes_no_index_of_every_module(db):
+    """Migration 4 drops attempts(module, submitted_at): submitting moved each attempt's entry in it."""
+    assert "attempts_module" not in {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    attempt = store.start_attempt(db, user, "01-sample", "en", "v1", 42)
+    store.submit_attempt(db, attempt, "en", "v1", result(1, 1, True), {"q0": 1})
+    assert [row["id"] for row in store.population_attempts(db, None, "01-sample")] == [attempt]
