@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -103,9 +104,9 @@ def display_order(question: Question, seed: int) -> list[int]:
     order = list(range(size))
     if question.kind == "true-false" or size < 2:
         return order
-    draws = hashlib.blake2b(f"{seed}:{question.id}".encode(), digest_size=4 * size).digest()
+    draws = struct.unpack(f">{size}I", hashlib.blake2b(f"{seed}:{question.id}".encode(), digest_size=4 * size).digest())
     for position in range(size - 1, 0, -1):
-        other = int.from_bytes(draws[4 * position:4 * position + 4]) % (position + 1)
+        other = draws[position] % (position + 1)
         order[position], order[other] = order[other], order[position]
     return order
 

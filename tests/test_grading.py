@@ -85,6 +85,23 @@ def test_display_order_is_stable_for_a_seed_and_varies_between_seeds(quiz):
     assert all(sorted(order) == [0, 1, 2] for order in orders)
 
 
+def test_the_order_is_the_one_shuffle_version_2_shows(quiz):
+    """Open quiz forms are read with the order their page showed: an implementation that orders
+    differently must come with a new SHUFFLE (course.grading), which marks those forms out of date."""
+    from course.grading import SHUFFLE
+
+    assert SHUFFLE == "2"
+    orders = {question.id: [display_order(question, seed) for seed in (1, 42, 2**31 - 1)] for question in quiz.questions}
+    assert orders == {
+        "elements": [[2, 0, 1], [0, 2, 1], [1, 2, 0]],
+        "consent": [[0, 1], [0, 1], [0, 1]],
+        "means": [[0, 1, 2], [2, 1, 0], [1, 2, 0]],
+        "law": [[], [], []],
+        "match": [[2, 0, 1], [2, 0, 1], [1, 2, 0]],
+        "steps": [[0, 2, 1], [2, 0, 1], [0, 1, 2]],
+    }
+
+
 def test_every_order_is_about_as_likely(quiz):
     from collections import Counter
 
