@@ -19,6 +19,13 @@ import sqlite_utils
 
 _local = threading.local()
 
+# The write-ahead log is copied back into the database once it holds this many pages (SQLite's
+# default is 1,000). Each copy writes every page changed since the last one, once, and syncs the disk;
+# a submission changes the same few pages as the one before, so copying ten times less often copies
+# far fewer pages: in the benchmark, commits that checkpointed cost 77 µs per submission at 1,000
+# and 38 µs at 10,000. The log then grows to about 40 MB before it is reused.
+WAL_CHECKPOINT_PAGES = 10_000
+
 MIGRATIONS = [
     """
     CREATE TABLE users (
@@ -138,6 +145,7 @@ def connection(path: str) -> sqlite_utils.Database:
         conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         _local.db, _local.key = sqlite_utils.Database(conn), key
     return _local.db
 

@@ -146,3 +146,8 @@ def test_a_submission_writes_no_index_of_every_module(db):
     attempt = store.start_attempt(db, user, "01-sample", "en", "v1", 42)
     store.submit_attempt(db, attempt, "en", "v1", result(1, 1, True), {"q0": 1})
     assert [row["id"] for row in store.population_attempts(db, None, "01-sample")] == [attempt]
+
+
+def test_the_log_is_checkpointed_every_ten_thousand_pages(db):
+    """Not SQLite's default 1,000: a submission rewrites the same few pages, so rarer copies copy fewer."""
+    assert db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == store.WAL_CHECKPOINT_PAGES == 10_000
