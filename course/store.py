@@ -333,13 +333,13 @@ def attempt_by_id(db, attempt_id: int) -> dict | None:
 def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, responses: dict) -> bool:
     """Store a graded attempt once; False when it had already been submitted. The rows are made
     before the write lock is taken, so that the other workers wait for it as briefly as they can."""
-    attempt = (now(), lang, quiz_version, result.correct, result.total, result.score, int(result.passed), attempt_id)
+    scored = (now(), lang, quiz_version, result.correct, result.total, result.score, int(result.passed), attempt_id)
     rows = [(attempt_id, q.question_id, _to_json(responses[q.question_id]), int(q.correct)) for q in result.questions]
     with transaction(db):
         cursor = db.conn.execute(
             "UPDATE attempts SET submitted_at = ?, lang = ?, quiz_version = ?, correct = ?, total = ?, score = ?, passed = ? "
             "WHERE id = ? AND submitted_at IS NULL",
-            attempt,
+            scored,
         )
         if cursor.rowcount == 0:
             return False
