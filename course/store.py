@@ -294,6 +294,11 @@ def visited_pages(db, user_id: int) -> dict[str, set[str]]:
     return visited
 
 
+def pages_opened_count(db, user_id: int) -> int:
+    """How many distinct pages the user has opened, counted in the primary key's index alone."""
+    return db.execute("SELECT count(*) FROM page_visits WHERE user_id = ?", (user_id,)).fetchone()[0]
+
+
 def pages_read(db, user_id: int, module: str) -> set[str]:
     """The pages of one module the user has opened (the primary key's index answers it)."""
     return {row[0] for row in db.execute("SELECT page FROM page_visits WHERE user_id = ? AND module = ?", (user_id, module))}

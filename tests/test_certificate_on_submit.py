@@ -48,3 +48,20 @@ def test_no_completion_is_looked_for_while_a_page_is_unread(app):
     assert _may_complete(db_of(app), course, user_id) is False
     read(client, PAGES[-1:])
     assert _may_complete(db_of(app), course, user_id) is True
+
+
+def test_the_pages_are_counted_once_each_and_a_removed_page_proves_nothing(app):
+    from course.certificates import _may_complete
+
+    user_id, client = learner_in(app, None, "amina@example.org", "Amina")
+    course, db = app.extensions["catalog"].course, db_of(app)
+    read(client, PAGES[:-1])
+    read(client, PAGES[:1])  # opened again: still one page
+    assert store.pages_opened_count(db, user_id) == len(PAGES) - 1
+    store.record_visit(db, user_id, "01-sample", "a-page-since-removed")
+    assert store.pages_opened_count(db, user_id) == len(PAGES)
+    answer_quiz(client, app, right=ALL_QUESTIONS)
+    assert _may_complete(db, course, user_id) is False
+    assert store.certificate_of_user(db, user_id) is None
+    read(client, PAGES[-1:])
+    assert _may_complete(db, course, user_id) is True
