@@ -482,6 +482,12 @@ def cohort_members(db, cohort_id: int) -> list[dict]:
     ))
 
 
+def leave_cohort(db, cohort_id: int, user_id: int) -> bool:
+    """Take the user out of the cohort; False when they were not in it. Only the membership goes:
+    what they did stays theirs, and the join code brings them back."""
+    return db.execute("DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
+
+
 def is_member(db, cohort_id: int, user_id: int) -> bool:
     return _one(db, "SELECT 1 AS yes FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)) is not None
 

@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, date, datetime
 from functools import cache, wraps
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
 
@@ -261,6 +261,19 @@ def learner(cohort_id: int, user_id: int):
         attempts=[(attempt, _answers(attempt, responses.get(attempt["id"], {}))) for attempt in attempts],
         certificate=store.certificate_of_user(db, user_id), page_title=_page_title,
     )
+
+
+@bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>/remove", methods=["POST"])
+@trainer_required
+def remove_learner(cohort_id: int, user_id: int):
+    cohort = _cohort_or_403(cohort_id)
+    db = get_db()
+    user = store.user_by_id(db, user_id)
+    if user is None or not store.leave_cohort(db, cohort_id, user_id):
+        fail(404, _("This learner is not in the cohort."))
+    flash(_("%(name)s is no longer in the cohort “%(cohort)s”. Their records are kept, and the join code brings them back.",
+            name=user["name"], cohort=cohort["name"]), "success")
+    return redirect(url_for("trainer.cohort", cohort_id=cohort_id), code=303)
 
 
 def _answers(attempt: dict, responses: dict) -> list[tuple]:

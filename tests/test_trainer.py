@@ -203,6 +203,39 @@ def test_the_learner_detail_is_only_for_members_of_the_cohort(app, trainer, know
     assert trainer[1].get(f"/en/trainer/cohorts/{known_cohort}/learners/{driss}").status_code == 404
 
 
+def test_a_trainer_removes_a_learner_who_keeps_their_records_and_can_join_again(app, trainer, known_cohort):
+    db, client = db_of(app), trainer[1]
+    brahim = store.user_by_email(db, "brahim@example.org")["id"]
+    records = (store.user_visits(db, brahim), store.submitted_attempts(db, brahim), store.user_responses(db, brahim))
+    detail = f"/en/trainer/cohorts/{known_cohort}/learners/{brahim}"
+    token = csrf_token(client, detail)
+    response = client.post(f"{detail}/remove", data={"csrf_token": token})
+    assert response.status_code == 303 and response.headers["Location"] == f"/en/trainer/cohorts/{known_cohort}/"
+    html = client.get(f"/en/trainer/cohorts/{known_cohort}/").get_data(as_text=True)
+    assert "Brahim Alaoui is no longer in the cohort “Batch &lt;summer&gt; 2027”." in html
+    assert learner_names(html) == ["Amina Benali", "Chloé Dupont"]
+    assert "Brahim" not in client.get(f"/en/trainer/cohorts/{known_cohort}/progress.csv").get_data(as_text=True)
+    assert not store.is_member(db, known_cohort, brahim)
+    assert (store.user_visits(db, brahim), store.submitted_attempts(db, brahim), store.user_responses(db, brahim)) == records
+    assert client.get(detail).status_code == 404
+    again = client.post(f"{detail}/remove", data={"csrf_token": token})
+    assert again.status_code == 404 and "This learner is not in the cohort." in again.get_data(as_text=True)
+    learner = signed_in(app, "brahim@example.org")
+    learner.post("/en/profile", data={"csrf_token": csrf_token(learner, "/en/profile"), "join_code": "SUMMER-27"})
+    assert store.is_member(db, known_cohort, brahim)
+    assert "Brahim Alaoui" in learner_names(client.get(f"/en/trainer/cohorts/{known_cohort}/").get_data(as_text=True))
+
+
+def test_only_the_cohorts_trainer_removes_its_learners(app, trainer, known_cohort):
+    db = db_of(app)
+    brahim = store.user_by_email(db, "brahim@example.org")["id"]
+    make_user(app, "other@example.org", "Other Trainer", role="trainer")
+    other = signed_in(app, "other@example.org", lang="fr")
+    response = other.post(f"/fr/trainer/cohorts/{known_cohort}/learners/{brahim}/remove", data={"csrf_token": csrf_token(other, "/fr/trainer/")})
+    assert response.status_code == 403 and "Cette promotion appartient à un autre formateur." in response.get_data(as_text=True)
+    assert store.is_member(db, known_cohort, brahim)
+
+
 def test_a_trainer_sees_attempt_results_only_of_their_own_learners(app, trainer, known_cohort):
     db = db_of(app)
     amina = store.submitted_attempts(db, store.user_by_email(db, "amina@example.org")["id"])[0]
