@@ -131,6 +131,22 @@ MIGRATIONS = [
     """
     DROP INDEX attempts_module;
     """,
+    # 5: a certificate's history: each revocation and reinstatement, by whom, when and why. The
+    # certificate's own revoked_* columns say what holds now; a reinstatement empties them, and the
+    # history keeps what they said.
+    """
+    CREATE TABLE certificate_events (
+        id INTEGER PRIMARY KEY,
+        certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+        action TEXT NOT NULL CHECK (action IN ('revoked', 'reinstated')),
+        by_user INTEGER REFERENCES users(id),
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    CREATE INDEX certificate_events_certificate ON certificate_events(certificate_id, at);
+    INSERT INTO certificate_events (certificate_id, action, by_user, reason, at)
+        SELECT id, 'revoked', revoked_by, coalesce(revoke_reason, ''), revoked_at FROM certificates WHERE revoked_at IS NOT NULL;
+    """,
 ]
 
 
@@ -615,11 +631,46 @@ def issue_certificate(db, user_id: int, code: str, holder_name: str, completed_a
 
 def revoke_certificate(db, certificate_id: int, revoked_by: int, reason: str) -> bool:
     """False when it was already revoked (the first revocation and its reason stand)."""
-    cursor = db.execute(
-        "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
-        (now(), revoked_by, reason.strip(), certificate_id),
+    stamp = now()
+    with transaction(db):
+        cursor = db.conn.execute(
+            "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
+            (stamp, revoked_by, reason.strip(), certificate_id),
+        )
+        if cursor.rowcount == 0:
+            return False
+        _certificate_event(db, certificate_id, "revoked", revoked_by, reason, stamp)
+    return True
+
+
+def reinstate_certificate(db, certificate_id: int, reinstated_by: int, reason: str) -> bool:
+    """Valid again after a revocation made in error; False when it was not revoked."""
+    stamp = now()
+    with transaction(db):
+        cursor = db.conn.execute(
+            "UPDATE certificates SET revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = ? AND revoked_at IS NOT NULL",
+            (certificate_id,),
+        )
+        if cursor.rowcount == 0:
+            return False
+        _certificate_event(db, certificate_id, "reinstated", reinstated_by, reason, stamp)
+    return True
+
+
+def _certificate_event(db, certificate_id: int, action: str, by_user: int, reason: str, stamp: str) -> None:
+    db.conn.execute(
+        "INSERT INTO certificate_events (certificate_id, action, by_user, reason, at) VALUES (?, ?, ?, ?, ?)",
+        (certificate_id, action, by_user, reason.strip(), stamp),
     )
-    return cursor.rowcount == 1
+
+
+def certificate_history(db, certificate_id: int) -> list[dict]:
+    """Each revocation and reinstatement, oldest first, with the name of who made it."""
+    return list(_query(db,
+        "SELECT e.action, e.reason, e.at, u.name AS by_name FROM certificate_events e LEFT JOIN users u ON u.id = e.by_user "
+        "WHERE e.certificate_id = ? ORDER BY e.at, e.id",
+        (certificate_id,),
+    ))
 
 
 # Backups

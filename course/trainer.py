@@ -256,10 +256,12 @@ def learner(cohort_id: int, user_id: int):
     attempts = store.submitted_attempts(db, user_id)
     row = dashboard_rows(course, [user], visits, attempts, cohort["deadline"], _today())[0]
     responses = store.user_responses(db, user_id)
+    certificate = store.certificate_of_user(db, user_id)
     return render_template(
         "trainer/learner.html", cohort=cohort, user=user, row=row, visits=visits,
         attempts=[(attempt, _answers(attempt, responses.get(attempt["id"], {}))) for attempt in attempts],
-        certificate=store.certificate_of_user(db, user_id), page_title=_page_title,
+        certificate=certificate, history=store.certificate_history(db, certificate["id"]) if certificate else [],
+        page_title=_page_title,
     )
 
 
@@ -414,18 +416,42 @@ def _csv(data: bytes, filename: str) -> Response:
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @trainer_required
 def revoke(certificate_id: int):
+    certificate = _certificate_of_own_learner(certificate_id)
+    reason = _reason(_("Give the reason for revoking this certificate (up to 500 characters)."))
+    store.revoke_certificate(get_db(), certificate_id, current_user.id, reason)
+    return _back_from(certificate)
+
+
+@bp.route("/certificates/<int:certificate_id>/reinstate", methods=["POST"])
+@trainer_required
+def reinstate(certificate_id: int):
+    certificate = _certificate_of_own_learner(certificate_id)
+    reason = _reason(_("Give the reason for reinstating this certificate (up to 500 characters)."))
+    store.reinstate_certificate(get_db(), certificate_id, current_user.id, reason)
+    return _back_from(certificate)
+
+
+def _certificate_of_own_learner(certificate_id: int) -> dict:
     db = get_db()
     certificate = store.certificate_by_id(db, certificate_id)
     if certificate is None:
         abort(404)
     if current_user.role != "admin" and not store.trainer_sees_learner(db, current_user.id, certificate["user_id"]):
         fail(403, _("This certificate belongs to a learner outside your cohorts."))
+    return certificate
+
+
+def _reason(missing: str) -> str:
     reason = request.form.get("reason", "").strip()
     if not reason or len(reason) > 500:
-        fail(400, _("Give the reason for revoking this certificate (up to 500 characters)."))
-    store.revoke_certificate(db, certificate_id, current_user.id, reason)
+        fail(400, missing)
+    return reason
+
+
+def _back_from(certificate: dict):
+    """To the learner's page in the cohort the form came from, else to the public verification page."""
     back = request.form.get("cohort", "")
-    if back.isascii() and back.isdigit() and store.is_member(db, int(back), certificate["user_id"]):
+    if back.isascii() and back.isdigit() and store.is_member(get_db(), int(back), certificate["user_id"]):
         return redirect(url_for("trainer.learner", cohort_id=int(back), user_id=certificate["user_id"]), code=303)
     return redirect(url_for("certificates.verify", code=certificate["code"]), code=303)
 

@@ -181,3 +181,45 @@ def test_the_qr_address_uses_the_public_url_when_set(app, graduate):
     html = graduate[1].get("/fr/certificate").get_data(as_text=True)
     code = store.certificate_of_user(db_of(app), graduate[0])["code"]
     assert f"https://course.example.org/fr/verify/{code}" in html
+
+
+def test_a_revocation_made_in_error_is_undone_and_both_stay_in_the_history(app, trainer, cohort, graduate, client):
+    user_id, learner = graduate
+    learner.get("/en/certificate")
+    certificate = store.certificate_of_user(db_of(app), user_id)
+    url = f"/en/trainer/cohorts/{cohort}/learners/{user_id}"
+    token = csrf_token(trainer[1], url)
+    base = f"/en/trainer/certificates/{certificate['id']}"
+    trainer[1].post(f"{base}/revoke", data={"csrf_token": token, "cohort": cohort, "reason": "Taken by someone else"})
+    missing = trainer[1].post(f"{base}/reinstate", data={"csrf_token": token, "cohort": cohort, "reason": ""})
+    assert missing.status_code == 400 and "Give the reason for reinstating" in missing.get_data(as_text=True)
+    assert store.certificate_of_user(db_of(app), user_id)["revoked_at"] is not None
+    response = trainer[1].post(f"{base}/reinstate", data={"csrf_token": token, "cohort": cohort, "reason": "Wrong learner: it was her namesake"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(url)
+    reinstated = store.certificate_of_user(db_of(app), user_id)
+    assert (reinstated["revoked_at"], reinstated["revoked_by"], reinstated["revoke_reason"]) == (None, None, None)
+    assert reinstated["code"] == certificate["code"]
+    assert "Valid" in client.get(f"/en/verify/{certificate['code']}").get_data(as_text=True)
+    assert learner.get("/en/certificate.pdf").status_code == 200
+    history = store.certificate_history(db_of(app), certificate["id"])
+    assert [(e["action"], e["reason"], e["by_name"]) for e in history] == [
+        ("revoked", "Taken by someone else", "Tarik Trainer"), ("reinstated", "Wrong learner: it was her namesake", "Tarik Trainer")]
+    page = trainer[1].get(url).get_data(as_text=True)
+    assert "Reinstated on" in page and "Wrong learner: it was her namesake" in page and "Taken by someone else" in page
+    assert "Revoke the certificate" in page  # and it can be revoked again
+    again = trainer[1].post(f"{base}/reinstate", data={"csrf_token": token, "cohort": cohort, "reason": "Twice"})
+    assert again.status_code == 303 and len(store.certificate_history(db_of(app), certificate["id"])) == 2
+
+
+def test_reinstating_is_for_the_learners_trainer_or_an_admin(app, trainer, graduate, cohort):
+    user_id, learner = graduate
+    learner.get("/en/certificate")
+    certificate = store.certificate_of_user(db_of(app), user_id)
+    store.revoke_certificate(db_of(app), certificate["id"], trainer[0], "Checking")
+    url = f"/en/trainer/certificates/{certificate['id']}/reinstate"
+    make_user(app, "other@example.org", "Other Trainer", role="trainer")
+    other = signed_in(app, "other@example.org")
+    assert other.post(url, data={"csrf_token": csrf_token(other, "/en/trainer/"), "reason": "x"}).status_code == 403
+    assert learner.post(url, data={"csrf_token": csrf_token(learner, "/en/profile"), "reason": "x"}).status_code == 403
+    assert trainer[1].post(url, data={"reason": "x"}).status_code == 400  # no CSRF token
+    assert store.certificate_of_user(db_of(app), user_id)["revoked_at"] is not None

@@ -53,6 +53,27 @@ def test_responses_stored_before_migration_3_are_kept(tmp_path):
     store.close_connection()
 
 
+def test_a_revocation_made_before_migration_5_starts_the_certificates_history(tmp_path):
+    old = store.connection(str(tmp_path / "v4.db"))
+    old.enable_wal()
+    for number, script in enumerate(store.MIGRATIONS[:4], start=1):  # the database as version 4 left it
+        for statement in filter(str.strip, script.split(";")):
+            old.execute(statement)
+        old.execute(f"PRAGMA user_version = {number}")
+    trainer = store.create_user(old, "t@example.org", "Tarik", "hash", role="trainer")
+    kept, revoked = (store.create_user(old, f"{n}@example.org", n, "hash") for n in ("kept", "revoked"))
+    for user, code in ((kept, "KEPT"), (revoked, "REVOKED")):
+        old.execute("INSERT INTO certificates (user_id, code, holder_name, completed_at, modules, issued_at) "
+                    "VALUES (?, ?, 'N', '2026-01-02', '[]', '2026-01-02')", (user, code))
+    old.execute("UPDATE certificates SET revoked_at = '2026-02-03T10:00:00+00:00', revoked_by = ?, revoke_reason = 'Fraud' WHERE code = 'REVOKED'",
+                (trainer,))
+    store.migrate(old)
+    assert store.certificate_history(old, store.certificate_of_user(old, kept)["id"]) == []
+    assert store.certificate_history(old, store.certificate_of_user(old, revoked)["id"]) == [
+        {"action": "revoked", "reason": "Fraud", "at": "2026-02-03T10:00:00+00:00", "by_name": "Tarik"}]
+    store.close_connection()
+
+
 def test_emails_are_unique_whatever_their_case(db):
     assert store.create_user(db, "Amina@Example.org", "Amina", "hash") is not None
     assert store.create_user(db, "amina@example.org", "Other", "hash") is None

@@ -76,6 +76,7 @@ PAGES: dict[str, list[Entry]] = {
         Entry("cohort-edit", "trainer.edit_cohort", "/{lang}/trainer/cohorts/{cohort}/edit"),
         Entry("learner", "trainer.learner", "/{lang}/trainer/cohorts/{cohort}/learners/{learner}"),
         Entry("learner-in-progress", "trainer.learner", "/{lang}/trainer/cohorts/{cohort}/learners/{other_learner}"),
+        Entry("learner-revoked", "trainer.learner", "/{lang}/trainer/cohorts/{cohort}/learners/{revoked_learner}"),
         Entry("questions", "trainer.cohort_questions", "/{lang}/trainer/cohorts/{cohort}/questions"),
         Entry("questions-all", "trainer.all_questions", "/{lang}/trainer/questions"),
         Entry("preview", "trainer.preview_index", "/{lang}/trainer/preview/"),
@@ -112,16 +113,14 @@ def populate(app) -> dict[str, object]:
     hashed = generate_password_hash(PASSWORD)
     ids = {role: store.create_user(db, email, name, hashed, role=role) for role, (email, name) in ACCOUNTS.items()}
     other = store.create_user(db, "karim@example.org", "Karim <script>alert(1)</script>", hashed)
+    revoked = store.create_user(db, "nadia@example.org", "Nadia Idrissi", hashed)
     cohort = _create_cohort(db, COHORT[0], COHORT[1], ids["trainer"])
-    for user in (ids["learner"], other):
+    for user in (ids["learner"], other, revoked):
         store.join_cohort(db, cohort, user)
-    attempts = {}
-    for slug in slugs:
-        for page in course.module(slug, "fr").pages:
-            store.record_visit(db, ids["learner"], slug, page.id)
-        if course.quiz(slug, "fr"):
-            _submitted_attempt(db, course, ids["learner"], slug, right=False)
-            attempts[slug] = _submitted_attempt(db, course, ids["learner"], slug)
+    attempts = _complete_course(db, course, slugs, ids["learner"])
+    _complete_course(db, course, slugs, revoked)
+    revoked_certificate = store.certificate_by_code(db, _certificate_code(app, db, revoked, course))
+    store.revoke_certificate(db, revoked_certificate["id"], ids["trainer"], "Quizzes taken by someone else — اختبارات أجراها شخص آخر")
     store.record_visit(db, other, quiz_module, course.module(quiz_module, "fr").pages[0].id)
     other_attempt = _submitted_attempt(db, course, other, quiz_module, right=False) if quiz_module in attempts else 0
     return {
@@ -133,8 +132,21 @@ def populate(app) -> dict[str, object]:
         "cohort": cohort,
         "learner": ids["learner"],
         "other_learner": other,
+        "revoked_learner": revoked,
         "certificate": _certificate_code(app, db, ids["learner"], course),
     }
+
+
+def _complete_course(db, course, slugs: list[str], user_id: int) -> dict[str, int]:
+    """Every page read and every quiz passed after a failed attempt; the passing attempts, by module."""
+    attempts = {}
+    for slug in slugs:
+        for page in course.module(slug, "fr").pages:
+            store.record_visit(db, user_id, slug, page.id)
+        if course.quiz(slug, "fr"):
+            _submitted_attempt(db, course, user_id, slug, right=False)
+            attempts[slug] = _submitted_attempt(db, course, user_id, slug)
+    return attempts
 
 
 def _create_cohort(db, name: str, code: str, owner: int) -> int:
