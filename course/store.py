@@ -7,6 +7,7 @@ which is what keeps several workers from failing with "database is locked".
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
@@ -154,7 +155,20 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def connection(path: str) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """A connection, with the file its writers take turns on (see writers_turn())."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        super().__init__(conn)
+        self.writers = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        self.in_turn = False
+
+    def close(self) -> None:
+        self.conn.close()
+        os.close(self.writers)
+
+
+def connection(path: str) -> Database:
     """This process's and thread's connection to the database at path."""
     key = (path, os.getpid())
     if getattr(_local, "key", None) != key:
@@ -162,27 +176,60 @@ def connection(path: str) -> sqlite_utils.Database:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
-        _local.db, _local.key = sqlite_utils.Database(conn), key
+        _local.db, _local.key = Database(conn, path), key
     return _local.db
 
 
 def close_connection() -> None:
     db = getattr(_local, "db", None)
     if db is not None:
-        db.conn.close()
+        db.close()
         _local.db = _local.key = None
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    conn = db.conn  # its own execute(): sqlite-utils' reads the statement's first keyword each time
-    conn.execute("BEGIN IMMEDIATE")
+def writers_turn(db: Database) -> Iterator[None]:
+    """This connection's turn among the writers: every statement that writes runs in one.
+
+    SQLite makes a writer that finds the database locked sleep and try again, a millisecond at
+    first, though the other worker's write takes a tenth of that. Writers wait their turn on a
+    lock file instead, and the kernel wakes the next one the moment the last is done. In the
+    benchmark, at 32 connections, 7 % of quiz submissions and 5 % of lesson pages had slept: a
+    submission waited 110-130 µs for the lock on average, 40-60 µs with turns, and a page's visit
+    took 115-125 µs to write, 78-82 µs with turns (docs/performance.md). SQLite's own lock and
+    busy timeout still guard against any other writer. A turn already held (a statement in a
+    transaction) is simply kept.
+    """
+    if db.in_turn:
+        yield
+        return
+    fcntl.flock(db.writers, fcntl.LOCK_EX)
+    db.in_turn = True
     try:
-        yield db
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        yield
+    finally:
+        db.in_turn = False
+        fcntl.flock(db.writers, fcntl.LOCK_UN)
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """An immediate transaction, in the writers' turn."""
+    conn = db.conn  # its own execute(): sqlite-utils' reads the statement's first keyword each time
+    with writers_turn(db):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def _write(db: Database, sql: str, params=()) -> sqlite3.Cursor:
+    """One statement that writes, in the writers' turn."""
+    with writers_turn(db):
+        return db.conn.execute(sql, params)
 
 
 def migrate(db: sqlite_utils.Database) -> int:
@@ -219,7 +266,7 @@ def _one(db, sql: str, params=()) -> dict | None:
 def create_user(db, email: str, name: str, password_hash: str, role: str = "learner", lang: str = "fr") -> int | None:
     """The new user's id, or None when the e-mail address is taken."""
     try:
-        cursor = db.execute(
+        cursor = _write(db,
             "INSERT INTO users (email, name, password_hash, role, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (email.strip().lower(), name.strip(), password_hash, role, lang, now()),
         )
@@ -237,11 +284,11 @@ def user_by_email(db, email: str) -> dict | None:
 
 
 def set_user_lang(db, user_id: int, lang: str) -> None:
-    db.execute("UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
+    _write(db, "UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
 
 def record_signin_failure(db, email: str) -> None:
-    db.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email.strip().lower(), now()))
+    _write(db, "INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email.strip().lower(), now()))
 
 
 def signin_failures_since(db, email: str, since: str) -> int:
@@ -259,15 +306,15 @@ def count_signin_attempt(db, email: str, since: str, limit: int) -> int | None:
     with transaction(db):
         if signin_failures_since(db, email, since) >= limit:
             return None
-        return db.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
+        return _write(db, "INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
 
 
 def forget_signin_failure(db, failure_id: int) -> None:
-    db.execute("DELETE FROM signin_failures WHERE id = ?", (failure_id,))
+    _write(db, "DELETE FROM signin_failures WHERE id = ?", (failure_id,))
 
 
 def clear_signin_failures(db, email: str) -> None:
-    db.execute("DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
+    _write(db, "DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
 
 
 # Cohorts
@@ -278,7 +325,7 @@ def cohort_by_code(db, code: str) -> dict | None:
 
 
 def join_cohort(db, cohort_id: int, user_id: int) -> None:
-    db.execute(
+    _write(db,
         "INSERT INTO memberships (cohort_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (cohort_id, user_id, now()),
     )
@@ -296,7 +343,7 @@ def cohorts_of_user(db, user_id: int) -> list[dict]:
 
 def record_visit(db, user_id: int, module: str, page: str) -> None:
     stamp = now()
-    db.execute(
+    _write(db,
         "INSERT INTO page_visits (user_id, module, page, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (user_id, module, page) DO UPDATE SET last_seen = excluded.last_seen",
         (user_id, module, page, stamp, stamp),
@@ -340,7 +387,7 @@ def open_attempt(db, user_id: int, module: str) -> dict | None:
 
 
 def start_attempt(db, user_id: int, module: str, lang: str, quiz_version: str, seed: int) -> int:
-    cursor = db.execute(
+    cursor = _write(db,
         "INSERT INTO attempts (user_id, module, lang, quiz_version, seed, started_at) VALUES (?, ?, ?, ?, ?, ?)",
         (user_id, module, lang, quiz_version, seed, now()),
     )
@@ -438,21 +485,21 @@ def list_users(db, role: str | None = None, query: str = "") -> list[dict]:
 
 
 def set_user_role(db, user_id: int, role: str) -> None:
-    db.execute("UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+    _write(db, "UPDATE users SET role = ? WHERE id = ?", (role, user_id))
 
 
 def set_user_active(db, user_id: int, active: bool) -> None:
-    db.execute("UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+    _write(db, "UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
 
 
 def set_user_password(db, user_id: int, password_hash: str) -> None:
-    db.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+    _write(db, "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
 
 def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id: int) -> int | None:
     """The new cohort's id, or None when the join code is taken."""
     try:
-        cursor = db.execute(
+        cursor = _write(db,
             "INSERT INTO cohorts (name, join_code, deadline, owner_id, created_at) VALUES (?, ?, ?, ?, ?)",
             (name.strip(), join_code.strip().upper(), deadline or None, owner_id, now()),
         )
@@ -464,7 +511,7 @@ def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id:
 def update_cohort(db, cohort_id: int, name: str, join_code: str, deadline: str | None) -> bool:
     """False when the join code belongs to another cohort."""
     try:
-        db.execute(
+        _write(db,
             "UPDATE cohorts SET name = ?, join_code = ?, deadline = ? WHERE id = ?",
             (name.strip(), join_code.strip().upper(), deadline or None, cohort_id),
         )
@@ -501,7 +548,7 @@ def cohort_members(db, cohort_id: int) -> list[dict]:
 def leave_cohort(db, cohort_id: int, user_id: int) -> bool:
     """Take the user out of the cohort; False when they were not in it. Only the membership goes:
     what they did stays theirs, and the join code brings them back."""
-    return db.execute("DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
+    return _write(db, "DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
 
 
 def is_member(db, cohort_id: int, user_id: int) -> bool:
@@ -621,7 +668,7 @@ def _certificate(row: dict | None) -> dict | None:
 def issue_certificate(db, user_id: int, code: str, holder_name: str, completed_at: str, modules: list[dict]) -> dict:
     """The user's certificate: the one already issued, or a new one made from these details."""
     with transaction(db):
-        db.execute(
+        _write(db,
             "INSERT INTO certificates (user_id, code, holder_name, completed_at, modules, issued_at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO NOTHING",
             (user_id, code, holder_name, completed_at, json.dumps(modules, ensure_ascii=False), now()),

@@ -1,5 +1,8 @@
 """The store on a temporary database, without Flask."""
 
+import fcntl
+import os
+import sqlite3
 import threading
 
 import pytest
@@ -157,6 +160,61 @@ def test_concurrent_submissions_of_one_attempt_count_once(tmp_path):
         thread.join()
     assert sorted(outcomes) == [False] * 7 + [True]
     assert next(setup.query("SELECT count(*) AS n FROM responses"))["n"] == 1
+    store.close_connection()
+
+
+def _writers_turn_is_free(path: str) -> bool:
+    """Whether another process's writer could take its turn now (its own open file, as a worker has)."""
+    other = os.open(f"{path}-writers", os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(other)  # closing it gives up the turn, if it took one
+    return True
+
+
+def test_writers_take_turns_and_an_error_gives_the_turn_up(tmp_path):
+    """A transaction holds the writers' turn from before BEGIN to after COMMIT or ROLLBACK, so the
+    next worker wakes when it ends rather than sleeping in SQLite's busy handler."""
+    path = str(tmp_path / "turns.db")
+    db = store.connection(path)
+    store.migrate(db)
+    assert _writers_turn_is_free(path)
+    with store.transaction(db):
+        store.create_user(db, "a@example.org", "A", "hash")  # a write of its own, in the transaction's turn
+        assert not _writers_turn_is_free(path)
+    assert _writers_turn_is_free(path)
+    with pytest.raises(sqlite3.IntegrityError), store.transaction(db):
+        db.conn.execute("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'b@example.org', 'B', 'h', 'now')")
+    assert _writers_turn_is_free(path)
+    assert [row["email"] for row in db.query("SELECT email FROM users")] == ["a@example.org"]  # rolled back, kept
+    store.close_connection()
+
+
+def test_a_single_write_waits_for_the_writers_turn(tmp_path):
+    path = str(tmp_path / "turn.db")
+    db = store.connection(path)
+    store.migrate(db)
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    about_to_write, written = threading.Event(), threading.Event()
+
+    def visit():
+        other = store.connection(path)  # this thread's own connection, as another worker has
+        about_to_write.set()
+        store.record_visit(other, user, "01-sample", "p1")
+        written.set()
+        store.close_connection()
+
+    with store.writers_turn(db):
+        thread = threading.Thread(target=visit)
+        thread.start()
+        assert about_to_write.wait(5)
+        assert not written.wait(0.2)  # it waits for this turn, not for SQLite's lock, which nobody holds
+    assert written.wait(5)
+    thread.join()
+    assert store.pages_read(db, user, "01-sample") == {"p1"}
     store.close_connection()
 
 
