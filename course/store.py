@@ -551,6 +551,14 @@ def leave_cohort(db, cohort_id: int, user_id: int) -> bool:
     return _write(db, "DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
 
 
+def delete_cohort(db, cohort_id: int) -> bool:
+    """The cohort and its memberships go; False when there was no such cohort. What its learners
+    did stays theirs (visits, attempts and certificates belong to the learner, not the cohort)."""
+    with transaction(db):
+        db.conn.execute("DELETE FROM memberships WHERE cohort_id = ?", (cohort_id,))
+        return db.conn.execute("DELETE FROM cohorts WHERE id = ?", (cohort_id,)).rowcount == 1
+
+
 def is_member(db, cohort_id: int, user_id: int) -> bool:
     return _one(db, "SELECT 1 AS yes FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)) is not None
 

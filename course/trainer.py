@@ -159,6 +159,18 @@ def edit_cohort(cohort_id: int):
     return render_template("trainer/cohort_form.html", errors=errors, form=form, cohort=cohort), 422 if errors else 200
 
 
+@bp.route("/cohorts/<int:cohort_id>/delete", methods=["POST"])
+@trainer_required
+def delete_cohort(cohort_id: int):
+    cohort = _cohort_or_403(cohort_id)
+    if request.form.get("confirm") != "yes":
+        fail(400, _("Tick the box to confirm that the cohort is to be deleted; nothing was deleted."))
+    store.delete_cohort(get_db(), cohort_id)
+    flash(_("The cohort “%(name)s” is deleted. Its learners keep their records, and its join code is free again.", name=cohort["name"]),
+          "success")
+    return redirect(url_for("trainer.index"), code=303)
+
+
 # Dashboard
 
 

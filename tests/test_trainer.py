@@ -236,6 +236,49 @@ def test_only_the_cohorts_trainer_removes_its_learners(app, trainer, known_cohor
     assert store.is_member(db, known_cohort, brahim)
 
 
+def test_a_trainer_deletes_a_cohort_and_its_learners_keep_their_records(app, trainer, known_cohort):
+    db, client = db_of(app), trainer[1]
+    members = [member["id"] for member in store.cohort_members(db, known_cohort)]
+    records = [(store.user_visits(db, m), store.submitted_attempts(db, m), store.user_responses(db, m), store.certificate_of_user(db, m))
+               for m in members]
+    edit = f"/en/trainer/cohorts/{known_cohort}/edit"
+    page = client.get(edit).get_data(as_text=True)
+    assert f'action="/en/trainer/cohorts/{known_cohort}/delete"' in page and "Delete the cohort “Batch &lt;summer&gt; 2027”" in page
+    token = csrf_token(client, edit)
+    unconfirmed = client.post(f"/en/trainer/cohorts/{known_cohort}/delete", data={"csrf_token": token})
+    assert unconfirmed.status_code == 400 and "Tick the box to confirm" in unconfirmed.get_data(as_text=True)
+    assert store.cohort_by_id(db, known_cohort) is not None and len(store.cohort_members(db, known_cohort)) == 3
+    response = client.post(f"/en/trainer/cohorts/{known_cohort}/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert response.status_code == 303 and response.headers["Location"] == "/en/trainer/"
+    index = client.get("/en/trainer/").get_data(as_text=True)
+    assert "The cohort “Batch &lt;summer&gt; 2027” is deleted." in index
+    assert store.cohort_by_id(db, known_cohort) is None
+    assert db.execute("SELECT count(*) FROM memberships WHERE cohort_id = ?", (known_cohort,)).fetchone()[0] == 0
+    assert [(store.user_visits(db, m), store.submitted_attempts(db, m), store.user_responses(db, m), store.certificate_of_user(db, m))
+            for m in members] == records
+    assert client.get(f"/en/trainer/cohorts/{known_cohort}/").status_code == 404
+    assert client.post(f"/en/trainer/cohorts/{known_cohort}/delete", data={"csrf_token": token, "confirm": "yes"}).status_code == 404
+    again = make_cohort(app, trainer[0], name="Batch 2028", code="SUMMER-27")  # the join code is free again
+    learner = signed_in(app, "brahim@example.org")
+    learner.post("/en/profile", data={"csrf_token": csrf_token(learner, "/en/profile"), "join_code": "SUMMER-27"})
+    brahim = store.user_by_email(db, "brahim@example.org")["id"]
+    assert store.is_member(db, again, brahim)
+    assert "Brahim Alaoui" in learner_names(client.get(f"/en/trainer/cohorts/{again}/").get_data(as_text=True))
+
+
+def test_only_the_cohorts_trainer_deletes_it(app, trainer, known_cohort):
+    db = db_of(app)
+    url = f"/fr/trainer/cohorts/{known_cohort}/delete"
+    make_user(app, "other@example.org", "Other Trainer", role="trainer")
+    other = signed_in(app, "other@example.org", lang="fr")
+    response = other.post(url, data={"csrf_token": csrf_token(other, "/fr/trainer/"), "confirm": "yes"})
+    assert response.status_code == 403 and "Cette promotion appartient à un autre formateur." in response.get_data(as_text=True)
+    learner = signed_in(app, "brahim@example.org", lang="fr")
+    assert learner.post(url, data={"csrf_token": csrf_token(learner, "/fr/profile"), "confirm": "yes"}).status_code == 403
+    assert trainer[1].post(url, data={"confirm": "yes"}).status_code == 400  # no CSRF token
+    assert store.cohort_by_id(db, known_cohort) is not None and len(store.cohort_members(db, known_cohort)) == 3
+
+
 def test_a_trainer_sees_attempt_results_only_of_their_own_learners(app, trainer, known_cohort):
     db = db_of(app)
     amina = store.submitted_attempts(db, store.user_by_email(db, "amina@example.org")["id"])[0]
