@@ -35,13 +35,19 @@ def test_migrating_twice_changes_nothing(db):
     assert db.execute("PRAGMA user_version").fetchone()[0] == version == len(store.MIGRATIONS)
 
 
-def test_responses_stored_before_migration_3_are_kept(tmp_path):
-    old = store.connection(str(tmp_path / "v2.db"))
+def database_at_version(tmp_path, version: int):
+    """A database as the migrations up to this version left it."""
+    old = store.connection(str(tmp_path / f"v{version}.db"))
     old.enable_wal()
-    for number, script in enumerate(store.MIGRATIONS[:2], start=1):  # the database as version 2 left it
+    for number, script in enumerate(store.MIGRATIONS[:version], start=1):
         for statement in filter(str.strip, script.split(";")):
             old.execute(statement)
         old.execute(f"PRAGMA user_version = {number}")
+    return old
+
+
+def test_responses_stored_before_migration_3_are_kept(tmp_path):
+    old = database_at_version(tmp_path, 2)
     user = store.create_user(old, "a@example.org", "A", "hash")
     attempt = store.start_attempt(old, user, "01-sample", "en", "v1", 42)
     store.submit_attempt(old, attempt, "en", "v1", result(2, 3, False), {"q0": 1, "q1": (0, 2), "q2": "مدرسة"})
@@ -57,12 +63,7 @@ def test_responses_stored_before_migration_3_are_kept(tmp_path):
 
 
 def test_a_revocation_made_before_migration_5_starts_the_certificates_history(tmp_path):
-    old = store.connection(str(tmp_path / "v4.db"))
-    old.enable_wal()
-    for number, script in enumerate(store.MIGRATIONS[:4], start=1):  # the database as version 4 left it
-        for statement in filter(str.strip, script.split(";")):
-            old.execute(statement)
-        old.execute(f"PRAGMA user_version = {number}")
+    old = database_at_version(tmp_path, 4)
     trainer = store.create_user(old, "t@example.org", "Tarik", "hash", role="trainer")
     kept, revoked = (store.create_user(old, f"{n}@example.org", n, "hash") for n in ("kept", "revoked"))
     for user, code in ((kept, "KEPT"), (revoked, "REVOKED")):
