@@ -232,7 +232,7 @@ def _write(db: Database, sql: str, params=()) -> sqlite3.Cursor:
         return db.conn.execute(sql, params)
 
 
-def migrate(db: sqlite_utils.Database) -> int:
+def migrate(db: Database) -> int:
     """Bring the schema up to date; safe to run from several workers at once."""
     db.enable_wal()
     with transaction(db):
@@ -287,10 +287,6 @@ def set_user_lang(db, user_id: int, lang: str) -> None:
     _write(db, "UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
 
-def record_signin_failure(db, email: str) -> None:
-    _write(db, "INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email.strip().lower(), now()))
-
-
 def signin_failures_since(db, email: str, since: str) -> int:
     row = _one(db, "SELECT count(*) AS n FROM signin_failures WHERE email = ? AND at >= ?", (email.strip().lower(), since))
     return row["n"]
@@ -306,7 +302,7 @@ def count_signin_attempt(db, email: str, since: str, limit: int) -> int | None:
     with transaction(db):
         if signin_failures_since(db, email, since) >= limit:
             return None
-        return _write(db, "INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
+        return db.conn.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
 
 
 def forget_signin_failure(db, failure_id: int) -> None:
@@ -676,7 +672,7 @@ def _certificate(row: dict | None) -> dict | None:
 def issue_certificate(db, user_id: int, code: str, holder_name: str, completed_at: str, modules: list[dict]) -> dict:
     """The user's certificate: the one already issued, or a new one made from these details."""
     with transaction(db):
-        _write(db,
+        db.conn.execute(
             "INSERT INTO certificates (user_id, code, holder_name, completed_at, modules, issued_at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO NOTHING",
             (user_id, code, holder_name, completed_at, json.dumps(modules, ensure_ascii=False), now()),
