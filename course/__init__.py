@@ -16,7 +16,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from itsdangerous import BadSignature
 
-from . import store, templating
+from . import forms, store, templating
 from .catalog import Catalog
 from .content import LANGUAGES
 from .skeletons import Skeletons
@@ -57,6 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config.setdefault("CONTENT_AUTO_RELOAD", app.debug)
 
+    app.request_class = forms.Request
     app.session_interface = SessionCookies()
     Babel(app, locale_selector=select_language)
     csrf.init_app(app)
