@@ -182,7 +182,7 @@ def _result_address(slug: str, attempt_id: int) -> str:
     """The address of an attempt's result, as url_for() builds it. Every attempt has its own, so
     none is remembered; but all of a quiz's end in the id (`…/attempts/<int:attempt_id>`), so the
     rest is built once per quiz, language and mount point: building it whole was 0.1 million
-    instructions of a 3.4 million instruction submission (docs/performance.md)."""
+    instructions of a 3.4 million instruction submission (valgrind, in process)."""
     build = current_app.jinja_env.globals["url_for"]  # remembers the addresses it built (course/templating.py)
     return build("learn.attempt", slug=slug, attempt_id=0).removesuffix("0") + str(attempt_id)
 

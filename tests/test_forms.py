@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from io import BytesIO
 from urllib.parse import parse_qsl
 
 import pytest
@@ -29,8 +30,6 @@ def test_fields_are_those_the_standard_library_reads(body):
 
 
 def _werkzeug_form(body: bytes) -> MultiDict:
-    from io import BytesIO
-
     parser = FormDataParser(cls=MultiDict)
     return parser.parse(BytesIO(body), "application/x-www-form-urlencoded", len(body))[1]
 
