@@ -74,7 +74,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["skeletons"] = Skeletons()
 
     _register_language_routing(app)
-    _register_security_headers(app)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
     _register_template_helpers(app)
     templating.install(app)
     _register_errors(app)
@@ -269,16 +269,26 @@ SECURITY_HEADERS = (
 )
 
 
-def _register_security_headers(app: Flask) -> None:
-    @app.after_request
-    def security_headers(response):
-        """Each header unless the view set its own. One look at the names already there: four
-        headers.setdefault() calls scanned the headers four times (about 18 µs of every request)."""
-        present = {name.lower() for name, _ in response.headers}  # Headers yields (name, value)
-        for name, value in SECURITY_HEADERS:
-            if name.lower() not in present:
-                response.headers.add(name, value)
-        return response
+class SecurityHeaders:
+    """WSGI middleware that adds each of SECURITY_HEADERS to a response that has not set its own.
+
+    It works on the plain list of (name, value) pairs that the response hands to the server:
+    the same in an after_request hook, through Werkzeug's Headers, was 0.07 million instructions
+    of every request, a twentieth of a quiz submission (docs/performance.md, eighth round).
+    """
+
+    LOWERED = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start_with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _ in headers}
+            headers.extend(header for lowered, header in self.LOWERED if lowered not in present)
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from . import fail, get_course, get_db, store
 from .auth import User
+from .certificates import issue_on_submission
 from .grading import display_order, field_name, form_layout, grade_attempt, parse_responses
 from .progress import course_progress, module_progress, overall_percent
 from .skeletons import PagesRead, marker
@@ -175,6 +176,7 @@ def quiz(slug: str):
     result = grade_attempt(quiz, responses)
     if not store.submit_attempt(db, attempt["id"], quiz.lang, quiz.version, result, responses):
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
+    issue_on_submission(db, course, current_user.id)
     return redirect(_result_address(slug, attempt["id"]), code=303)
 
 
