@@ -163,7 +163,8 @@ def quiz(slug: str):
             attempt_id = store.start_attempt(db, current_user.id, slug, quiz.lang, quiz.version, secrets.randbits(31))
             attempt = store.attempt_by_id(db, attempt_id)
         return _render_quiz(module, quiz, attempt, {}, [])
-    attempt = _own_attempt(request.form.get("attempt", ""), slug)
+    user_id = current_user.id
+    attempt = _own_attempt(request.form.get("attempt", ""), slug, user_id)
     if attempt["submitted_at"]:
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
     if request.form.get("layout") != form_layout(quiz):
@@ -176,7 +177,7 @@ def quiz(slug: str):
     result = grade_attempt(quiz, responses)
     if not store.submit_attempt(db, attempt["id"], quiz.lang, quiz.version, result, responses):
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
-    issue_on_submission(db, course, current_user.id)
+    issue_on_submission(db, course, user_id)
     return redirect(_result_address(slug, attempt["id"]), code=303)
 
 
@@ -189,11 +190,11 @@ def _result_address(slug: str, attempt_id: int) -> str:
     return build("learn.attempt", slug=slug, attempt_id=0).removesuffix("0") + str(attempt_id)
 
 
-def _own_attempt(raw_id: str, slug: str) -> dict:
+def _own_attempt(raw_id: str, slug: str, user_id: int) -> dict:
     attempt = store.attempt_by_id(get_db(), int(raw_id)) if raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 12 else None
     if attempt is None or attempt["module"] != slug:
         fail(400, _("This quiz form is incomplete or has been altered. Please open the quiz again."))
-    if attempt["user_id"] != current_user.id:
+    if attempt["user_id"] != user_id:
         fail(403, _("This quiz attempt belongs to someone else."))
     return attempt
 
