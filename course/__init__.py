@@ -266,8 +266,8 @@ class SecurityHeaders:
     """WSGI middleware that adds each of SECURITY_HEADERS to a response that has not set its own.
 
     It works on the plain list of (name, value) pairs that the response hands to the server:
-    the same in an after_request hook, through Werkzeug's Headers, was 0.07 million instructions
-    of every request, a twentieth of a quiz submission (docs/performance.md, eighth round).
+    the same in an after_request hook, through Werkzeug's Headers, was 0.06 million more
+    instructions for every page (valgrind, in process; docs/performance.md, eighth round).
     """
 
     LOWERED = tuple((name.lower(), (name, value)) for name, value in SECURITY_HEADERS)
