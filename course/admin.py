@@ -1,4 +1,4 @@
-"""The administrator's page: create accounts, change roles, deactivate and reactivate accounts.
+"""The administrator's page: create accounts, correct names, change roles, deactivate and reactivate accounts.
 
 The same actions exist on the command line (`flask --app app course users …`). A deactivated
 account cannot sign in; its records stay.
@@ -98,6 +98,25 @@ def change_active(user_id: int):
         flash(_("The account of %(name)s is active again.", name=user["name"]), "success")
     else:
         flash(_("The account of %(name)s is deactivated: it cannot sign in, and its records are kept.", name=user["name"]), "success")
+    return redirect(url_for("admin.users"), code=303)
+
+
+@bp.route("/users/<int:user_id>/name", methods=["POST"])
+@admin_required
+def change_name(user_id: int):
+    """Correct a name as it should appear on the certificate (a misspelling at sign-up, say);
+    an administrator may correct their own."""
+    user = store.user_by_id(get_db(), user_id)
+    if user is None:
+        abort(404)
+    name = request.form.get("name", "").strip()
+    if not name or len(name) > MAX_FIELD:
+        fail(400, _("Enter a name (up to 200 characters)."))
+    if store.rename_user(get_db(), user["id"], name, by_user=current_user.id):
+        flash(_("%(email)s is now named %(name)s, on their certificate too; the change is kept in its history.",
+                email=user["email"], name=name), "success")
+    else:
+        flash(_("%(email)s is now named %(name)s.", email=user["email"], name=name), "success")
     return redirect(url_for("admin.users"), code=303)
 
 

@@ -96,7 +96,7 @@ def register(app: Flask) -> None:
 
 # Accounts: the same actions as the administrators' page.
 
-users_cli = AppGroup("users", help="Create, list, change the role of, deactivate and reactivate accounts.")
+users_cli = AppGroup("users", help="Create, list, rename, change the role of, deactivate and reactivate accounts.")
 course_cli.add_command(users_cli)
 ROLES = ("learner", "trainer", "admin")
 
@@ -141,6 +141,20 @@ def users_list(role: str | None) -> None:
     for user in store.list_users(get_db(), role):
         state = "active" if user["active"] else "deactivated"
         click.echo(f"{user['email']:40} {user['role']:8} {state:11} {user['name']}")
+
+
+@users_cli.command("rename")
+@click.argument("email")
+@click.option("--name", required=True, help="Full name, as it should appear on the certificate.")
+def users_rename(email: str, name: str) -> None:
+    """Correct the name of an account, and of the certificate it holds (the change is kept in its history)."""
+    user = _user_or_exit(email)
+    name = name.strip()
+    if not name or len(name) > 200:
+        click.echo("the name must have 1 to 200 characters", err=True)
+        sys.exit(1)
+    corrected = store.rename_user(get_db(), user["id"], name)
+    click.echo(f"{user['email']} is now named {name}" + (", on their certificate too" if corrected else ""))
 
 
 @users_cli.command("role")

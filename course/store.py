@@ -148,6 +148,23 @@ MIGRATIONS = [
     INSERT INTO certificate_events (certificate_id, action, by_user, reason, at)
         SELECT id, 'revoked', revoked_by, coalesce(revoke_reason, ''), revoked_at FROM certificates WHERE revoked_at IS NOT NULL;
     """,
+    # 6: a holder's name corrected by an administrator is a certificate event too ('renamed', its
+    # reason "old name → new name"). SQLite cannot change a CHECK, so the table is rebuilt.
+    """
+    CREATE TABLE certificate_events_6 (
+        id INTEGER PRIMARY KEY,
+        certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+        action TEXT NOT NULL CHECK (action IN ('revoked', 'reinstated', 'renamed')),
+        by_user INTEGER REFERENCES users(id),
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL
+    );
+    INSERT INTO certificate_events_6 (id, certificate_id, action, by_user, reason, at)
+        SELECT id, certificate_id, action, by_user, reason, at FROM certificate_events;
+    DROP TABLE certificate_events;
+    ALTER TABLE certificate_events_6 RENAME TO certificate_events;
+    CREATE INDEX certificate_events_certificate ON certificate_events(certificate_id, at);
+    """,
 ]
 
 
@@ -281,6 +298,21 @@ def user_by_id(db, user_id: int) -> dict | None:
 
 def user_by_email(db, email: str) -> dict | None:
     return _one(db, "SELECT * FROM users WHERE email = ?", (email.strip().lower(),))
+
+
+def rename_user(db, user_id: int, name: str, by_user: int | None = None) -> bool:
+    """Correct an account's name. A certificate it holds is corrected with it (its page, its PDF
+    and the public verification show the new name; the code stays), and the change is kept in
+    the certificate's history. True when a certificate was corrected."""
+    name, stamp = name.strip(), now()
+    with transaction(db):
+        db.conn.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
+        held = db.conn.execute("SELECT id, holder_name FROM certificates WHERE user_id = ?", (user_id,)).fetchone()
+        if held is None or held[1] == name:
+            return False
+        db.conn.execute("UPDATE certificates SET holder_name = ? WHERE id = ?", (name, held[0]))
+        _certificate_event(db, held[0], "renamed", by_user, f"{held[1]} → {name}", stamp)
+    return True
 
 
 def set_user_lang(db, user_id: int, lang: str) -> None:
@@ -708,7 +740,7 @@ def reinstate_certificate(db, certificate_id: int, reinstated_by: int, reason: s
     return True
 
 
-def _certificate_event(db, certificate_id: int, action: str, by_user: int, reason: str, stamp: str) -> None:
+def _certificate_event(db, certificate_id: int, action: str, by_user: int | None, reason: str, stamp: str) -> None:
     db.conn.execute(
         "INSERT INTO certificate_events (certificate_id, action, by_user, reason, at) VALUES (?, ?, ?, ?, ?)",
         (certificate_id, action, by_user, reason.strip(), stamp),
@@ -716,7 +748,7 @@ def _certificate_event(db, certificate_id: int, action: str, by_user: int, reaso
 
 
 def certificate_history(db, certificate_id: int) -> list[dict]:
-    """Each revocation and reinstatement, oldest first, with the name of who made it."""
+    """Each revocation, reinstatement and correction of the name, oldest first, with the name of who made it."""
     return list(_query(db,
         "SELECT e.action, e.reason, e.at, u.name AS by_name FROM certificate_events e LEFT JOIN users u ON u.id = e.by_user "
         "WHERE e.certificate_id = ? ORDER BY e.at, e.id",

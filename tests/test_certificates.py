@@ -223,3 +223,41 @@ def test_reinstating_is_for_the_learners_trainer_or_an_admin(app, trainer, gradu
     assert learner.post(url, data={"csrf_token": csrf_token(learner, "/en/profile"), "reason": "x"}).status_code == 403
     assert trainer[1].post(url, data={"reason": "x"}).status_code == 400  # no CSRF token
     assert store.certificate_of_user(db_of(app), user_id)["revoked_at"] is not None
+
+
+def test_a_name_corrected_by_an_admin_is_on_the_certificate_and_in_its_history(app, trainer, cohort, graduate, client):
+    user_id, learner = graduate
+    learner.get("/ar/certificate")
+    certificate = store.certificate_of_user(db_of(app), user_id)
+    make_user(app, "admin@example.org", "Ada Admin", role="admin")
+    admin = signed_in(app, "admin@example.org")
+    token = csrf_token(admin, "/en/admin/users")
+    response = admin.post(f"/en/admin/users/{user_id}/name", data={"csrf_token": token, "name": "  عائشة الإدريسي العلوي "})
+    assert response.status_code == 303
+    flashed = admin.get("/en/admin/users").get_data(as_text=True)
+    assert "on their certificate too" in flashed
+    corrected = store.certificate_of_user(db_of(app), user_id)
+    assert corrected["holder_name"] == "عائشة الإدريسي العلوي" and corrected["code"] == certificate["code"]
+    assert corrected["completed_at"] == certificate["completed_at"] and corrected["revoked_at"] is None
+    assert "عائشة الإدريسي العلوي" in client.get(f"/en/verify/{certificate['code']}").get_data(as_text=True)
+    assert "عائشة الإدريسي العلوي" in learner.get("/ar/certificate").get_data(as_text=True)
+    page = trainer[1].get(f"/en/trainer/cohorts/{cohort}/learners/{user_id}").get_data(as_text=True)
+    assert "Name corrected on" in page and "by Ada Admin: عائشة الإدريسي → عائشة الإدريسي العلوي" in page
+
+
+def test_a_name_correction_needs_an_admin_a_name_and_the_csrf_token(app, trainer, graduate):
+    user_id, learner = graduate
+    learner.get("/ar/certificate")
+    make_user(app, "admin@example.org", "Ada Admin", role="admin")
+    admin = signed_in(app, "admin@example.org")
+    token = csrf_token(admin, "/en/admin/users")
+    url = f"/en/admin/users/{user_id}/name"
+    assert trainer[1].post(url, data={"csrf_token": csrf_token(trainer[1], "/en/profile"), "name": "X"}).status_code == 403
+    assert admin.post(url, data={"name": "No token"}).status_code == 400
+    empty = admin.post(f"/fr/admin/users/{user_id}/name", data={"csrf_token": token, "name": "   "})
+    assert empty.status_code == 400 and "Saisissez un nom" in empty.get_data(as_text=True)
+    assert admin.post(url, data={"csrf_token": token, "name": "x" * 201}).status_code == 400
+    assert admin.post("/en/admin/users/999999/name", data={"csrf_token": token, "name": "Nobody"}).status_code == 404
+    assert store.user_by_id(db_of(app), user_id)["name"] == "عائشة الإدريسي"
+    assert store.certificate_of_user(db_of(app), user_id)["holder_name"] == "عائشة الإدريسي"
+    assert store.certificate_history(db_of(app), store.certificate_of_user(db_of(app), user_id)["id"]) == []

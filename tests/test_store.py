@@ -78,6 +78,34 @@ def test_a_revocation_made_before_migration_5_starts_the_certificates_history(tm
     store.close_connection()
 
 
+def test_the_history_kept_through_migration_6_and_a_corrected_name_joins_it(tmp_path):
+    old = database_at_version(tmp_path, 5)
+    trainer = store.create_user(old, "t@example.org", "Tarik", "hash", role="trainer")
+    holder = store.create_user(old, "h@example.org", "Amina Alaui", "hash")
+    certificate = store.issue_certificate(old, holder, "CODE", "Amina Alaui", "2026-01-02", [])
+    store.revoke_certificate(old, certificate["id"], trainer, "By mistake")
+    store.migrate(old)
+    assert [e["action"] for e in store.certificate_history(old, certificate["id"])] == ["revoked"]
+    assert store.rename_user(old, holder, "  Amina Alaoui ", by_user=trainer) is True
+    assert store.user_by_id(old, holder)["name"] == "Amina Alaoui"
+    corrected = store.certificate_of_user(old, holder)
+    assert corrected["holder_name"] == "Amina Alaoui" and corrected["code"] == "CODE"
+    last = store.certificate_history(old, certificate["id"])[-1]
+    assert (last["action"], last["reason"], last["by_name"]) == ("renamed", "Amina Alaui → Amina Alaoui", "Tarik")
+    assert store.rename_user(old, holder, "Amina Alaoui") is False  # the same name: nothing to record
+    assert len(store.certificate_history(old, certificate["id"])) == 2
+    with pytest.raises(sqlite3.IntegrityError):
+        old.execute("INSERT INTO certificate_events (certificate_id, action, reason, at) VALUES (?, 'erased', '', '')", (certificate["id"],))
+    store.close_connection()
+
+
+def test_renaming_an_account_without_a_certificate_changes_only_its_name(db):
+    user = store.create_user(db, "a@example.org", "A", "hash")
+    assert store.rename_user(db, user, "Ahmed Benali") is False
+    assert store.user_by_id(db, user)["name"] == "Ahmed Benali"
+    assert db.execute("SELECT count(*) FROM certificate_events").fetchone()[0] == 0
+
+
 def test_emails_are_unique_whatever_their_case(db):
     assert store.create_user(db, "Amina@Example.org", "Amina", "hash") is not None
     assert store.create_user(db, "amina@example.org", "Other", "hash") is None

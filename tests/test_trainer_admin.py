@@ -111,6 +111,11 @@ def test_cli_creates_lists_changes_and_deactivates_accounts(app, runner):
     assert runner.invoke(args=["course", "users", "activate", "omar@example.org"]).exit_code == 0
     assert sign_in(app.test_client(), "omar@example.org", password).status_code == 302
 
+    renamed = runner.invoke(args=["course", "users", "rename", "sara@example.org", "--name", " Sara Bennani "])
+    assert renamed.exit_code == 0 and "now named Sara Bennani" in renamed.output
+    assert store.user_by_email(db_of(app), "sara@example.org")["name"] == "Sara Bennani"
+    assert runner.invoke(args=["course", "users", "rename", "sara@example.org", "--name", " "]).exit_code == 1
+
     missing = runner.invoke(args=["course", "users", "deactivate", "nobody@example.org"])
     assert missing.exit_code == 1 and "no account" in missing.output
 
