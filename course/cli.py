@@ -1,4 +1,4 @@
-"""`flask --app app course …`: check the content, prepare the database, make demo accounts."""
+"""`flask --app app course …`: check the content, prepare the database, make demo accounts, back up, send learning records."""
 
 from __future__ import annotations
 
@@ -88,6 +88,34 @@ def backup(path: str | None) -> None:
     counts = store.backup_to(get_db(), str(target))
     click.echo(f"backup written to {target} ({target.stat().st_size:,} bytes, integrity ok)")
     click.echo(", ".join(f"{table}: {n}" for table, n in counts.items()))
+
+
+@course_cli.command("xapi-send")
+@click.option("--dry-run", is_flag=True, help="Print the pending statements as JSON instead of sending them.")
+def xapi_send(dry_run: bool) -> None:
+    """Send the learning records not yet sent (quiz attempts, completed courses) to the LRS in XAPI_ENDPOINT."""
+    import json
+
+    from . import get_course, xapi
+
+    config = current_app.config
+    base_url, endpoint = (config.get("PUBLIC_URL") or "").rstrip("/"), config.get("XAPI_ENDPOINT") or ""
+    if not base_url:
+        click.echo("set PUBLIC_URL (the site's address, e.g. https://course.example.org): it names the learners and activities", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(json.dumps([s for _k, _i, s in xapi.pending(get_db(), get_course(), base_url, 10_000)], ensure_ascii=False, indent=2))
+        return
+    if not endpoint:
+        click.echo("set XAPI_ENDPOINT (the LRS's xAPI address, e.g. https://lrs.example.org/xapi)", err=True)
+        sys.exit(1)
+    try:
+        sent = xapi.send_pending(get_db(), get_course(), endpoint, base_url, config.get("XAPI_USERNAME") or "",
+                                 config.get("XAPI_PASSWORD") or "")
+    except xapi.SendError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"{sent} statement(s) sent to {endpoint}")
 
 
 def register(app: Flask) -> None:

@@ -165,6 +165,17 @@ MIGRATIONS = [
     ALTER TABLE certificate_events_6 RENAME TO certificate_events;
     CREATE INDEX certificate_events_certificate ON certificate_events(certificate_id, at);
     """,
+    # 7: the learning records a Learning Record Store has accepted (course/xapi.py): a submitted
+    # attempt or an issued certificate, by its id. What is not here is still to be sent.
+    """
+    CREATE TABLE xapi_sent (
+        kind TEXT NOT NULL CHECK (kind IN ('attempt', 'certificate')),
+        record_id INTEGER NOT NULL,
+        statement_id TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (kind, record_id)
+    ) WITHOUT ROWID;
+    """,
 ]
 
 
@@ -754,6 +765,39 @@ def certificate_history(db, certificate_id: int) -> list[dict]:
         "WHERE e.certificate_id = ? ORDER BY e.at, e.id",
         (certificate_id,),
     ))
+
+
+# Learning records for an LRS (course/xapi.py)
+
+
+def unsent_attempts(db, limit: int) -> list[dict]:
+    """Submitted attempts not yet accepted by the LRS, oldest first, with their learner's name."""
+    return list(_query(db,
+        "SELECT a.*, u.name AS user_name FROM attempts a JOIN users u ON u.id = a.user_id "
+        "WHERE a.submitted_at IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM xapi_sent s WHERE s.kind = 'attempt' AND s.record_id = a.id) ORDER BY a.id LIMIT ?",
+        (limit,),
+    ))
+
+
+def unsent_certificates(db, limit: int) -> list[dict]:
+    """Certificates in force not yet reported to the LRS as the course completed, oldest first."""
+    return list(_query(db,
+        "SELECT c.id, c.user_id, c.issued_at, u.name AS user_name, u.lang FROM certificates c JOIN users u ON u.id = c.user_id "
+        "WHERE c.revoked_at IS NULL AND NOT EXISTS "
+        "(SELECT 1 FROM xapi_sent s WHERE s.kind = 'certificate' AND s.record_id = c.id) ORDER BY c.id LIMIT ?",
+        (limit,),
+    ))
+
+
+def mark_sent(db, records: list[tuple[str, int, str]]) -> None:
+    """Record (kind, record id, statement id) as accepted by the LRS."""
+    stamp = now()
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT INTO xapi_sent (kind, record_id, statement_id, sent_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [(kind, record_id, statement_id, stamp) for kind, record_id, statement_id in records],
+        )
 
 
 # Backups
