@@ -9,7 +9,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.security import generate_password_hash
 
-from . import get_db, store
+from . import get_course, get_db, store
+from .auth import MAX_FIELD
 from .content import LANGUAGES, load_course
 
 course_cli = AppGroup("course", help="Manage the course: check content, database, accounts.")
@@ -96,7 +97,7 @@ def xapi_send(dry_run: bool) -> None:
     """Send the learning records not yet sent (quiz attempts, completed courses) to the LRS in XAPI_ENDPOINT."""
     import json
 
-    from . import get_course, xapi
+    from . import xapi
 
     config = current_app.config
     base_url, endpoint = (config.get("PUBLIC_URL") or "").rstrip("/"), config.get("XAPI_ENDPOINT") or ""
@@ -178,8 +179,8 @@ def users_rename(email: str, name: str) -> None:
     """Correct the name of an account, and of the certificate it holds (the change is kept in its history)."""
     user = _user_or_exit(email)
     name = name.strip()
-    if not name or len(name) > 200:
-        click.echo("the name must have 1 to 200 characters", err=True)
+    if not name or len(name) > MAX_FIELD:
+        click.echo(f"the name must have 1 to {MAX_FIELD} characters", err=True)
         sys.exit(1)
     corrected = store.rename_user(get_db(), user["id"], name)
     click.echo(f"{user['email']} is now named {name}" + (", on their certificate too" if corrected else ""))

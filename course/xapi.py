@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 
 from . import store
-from .content.model import Course
+from .content.model import LANGUAGES, Course
 
 VERSION = "1.0.3"
 # Statement ids are uuid5 of the site's address and the record, in this namespace.
@@ -33,7 +33,6 @@ VERBS = {
 }
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 COURSE = "http://adlnet.gov/expapi/activities/course"
-LANGUAGES = ("fr", "ar", "en")
 
 
 class SendError(Exception):
@@ -54,7 +53,7 @@ def _verb(name: str) -> dict:
 
 
 def course_activity(course: Course, base_url: str) -> dict:
-    names = {lang: course.title(lang) for lang in LANGUAGES if course.titles.get(lang)}
+    names = {lang: course.titles[lang] for lang in LANGUAGES if course.titles.get(lang)}
     return {"objectType": "Activity", "id": f"{base_url}/activities/course",
             "definition": {"type": COURSE, "name": names}}
 
