@@ -19,7 +19,8 @@ from werkzeug.datastructures import MultiDict
 
 from bench.population import PASSWORD, form_fields, right_responses
 from bench.run import RESULTS
-from course import create_app, store
+from course import store
+from course.web import create_app
 
 
 def main() -> None:

@@ -5,8 +5,8 @@ import statistics
 import sys
 import time
 
-from course import create_app
-from course.catalog import Catalog
+from course.web import create_app
+from course.web.catalog import Catalog
 
 
 def main() -> None:

@@ -116,7 +116,8 @@ def content_timings() -> dict:
 
 def build_population(db_path: Path, args) -> dict:
     from bench.population import populate
-    from course import create_app, store
+    from course import store
+    from course.web import create_app
 
     meta = RESULTS / "population.json"
     if args.reuse and db_path.exists() and meta.exists():
@@ -238,7 +239,8 @@ def sign_in(port: int, email: str, password: str) -> str:
 def request_files(db_path: Path, port: int, population: dict, args) -> dict[str, Path]:
     """One file of requests per route, in the format of bench/load.lua."""
     from bench.population import PASSWORD, form_fields, right_responses
-    from course import create_app, store
+    from course import store
+    from course.web import create_app
 
     app = create_app({"DATABASE": str(db_path)})
     course = app.extensions["catalog"].course

@@ -2,7 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 from tests.helpers import sign_up
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"

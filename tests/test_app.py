@@ -3,7 +3,8 @@
 import re
 import shutil
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 from tests.conftest import FIXTURE
 from tests.helpers import csrf_token, quiz_form, sign_in, sign_up
 

@@ -5,7 +5,8 @@ import sqlite3
 import threading
 import time
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 from tests.conftest import FIXTURE
 from tests.helpers import quiz_form, sign_in, sign_up
 

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 from tests.helpers import sign_up
 
 pytestmark = pytest.mark.browser

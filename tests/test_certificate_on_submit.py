@@ -39,7 +39,7 @@ def test_passed_every_looks_for_a_pass_in_each_module(app):
 
 
 def test_no_completion_is_looked_for_while_a_page_is_unread(app):
-    from course.certificates import _may_complete
+    from course.web.certificates import _may_complete
 
     user_id, client = learner_in(app, None, "amina@example.org", "Amina")
     course = app.extensions["catalog"].course
@@ -51,7 +51,7 @@ def test_no_completion_is_looked_for_while_a_page_is_unread(app):
 
 
 def test_the_pages_are_counted_once_each_and_a_removed_page_proves_nothing(app):
-    from course.certificates import _may_complete
+    from course.web.certificates import _may_complete
 
     user_id, client = learner_in(app, None, "amina@example.org", "Amina")
     course, db = app.extensions["catalog"].course, db_of(app)

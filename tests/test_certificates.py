@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from course import store
-from course.certificates import display_code, new_code, normalise_code
+from course.web.certificates import display_code, new_code, normalise_code
 from tests.helpers import csrf_token
 from tests.people import answer_quiz, complete_course, db_of, learner_in, make_cohort, make_user, read, signed_in
 

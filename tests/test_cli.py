@@ -3,7 +3,8 @@
 import shutil
 from pathlib import Path
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from itsdangerous import BadSignature
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "course"
 

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 
-from course.forms import parse_urlencoded
-from course.learn import _result_address
+from course.web.forms import parse_urlencoded
+from course.web.learn import _result_address
 
 # Bodies made of what a form's encoding is built from: separators, escapes (good and broken), plus
 # signs, letters and the odd character a browser would have escaped.

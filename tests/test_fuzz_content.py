@@ -18,11 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course import create_app, store
+from course import store
 from course.content import Problem
 from course.content.lessons import parse_glossary, parse_module
 from course.content.pipeline import RenderContext
 from course.content.quizzes import parse_quiz
+from course.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "course"

@@ -4,7 +4,8 @@ the page rendered whole for them, and nothing of another learner's."""
 import re
 import shutil
 
-from course import create_app, store
+from course import store
+from course.web import create_app
 from tests.conftest import FIXTURE
 from tests.helpers import csrf_token, sign_up
 from tests.people import make_user, signed_in

@@ -79,7 +79,7 @@ def test_remembered_dates_are_the_ones_flask_babel_formats(app):
 def test_gettext_in_python_is_flask_babels(app):
     from flask_babel import gettext as babel_gettext
 
-    from course.templating import gettext
+    from course.web.templating import gettext
 
     for path in ("/fr/", "/ar/", "/en/"):
         with app.test_request_context(path):

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from werkzeug.security import generate_password_hash
 
-from course import PROJECT_ROOT, create_app, store
+from course import store
 from course.content import LANGUAGES
 from course.grading import grade_attempt, parse_responses
+from course.web import PROJECT_ROOT, create_app
 from tests.helpers import quiz_form
 
 FIXTURE_COURSE = Path(__file__).resolve().parent.parent / "fixtures" / "course"
@@ -169,7 +170,7 @@ def _submitted_attempt(db, course, user_id: int, slug: str, right: bool = True) 
 def _certificate_code(app, db, user_id: int, course) -> str:
     """The learner's certificate code, issued as the app issues it, when the app has certificates."""
     try:
-        from course.certificates import issue_if_complete
+        from course.web.certificates import issue_if_complete
     except ImportError:
         return "NONE"
     with app.app_context():

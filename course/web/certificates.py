@@ -16,9 +16,12 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from . import fail, get_course, get_db, preferred_language, store
-from .analysis import best_attempts, certificate_modules, completion_date, visited_pages
-from .progress import course_progress, progress_plan
+from .. import store
+from ..analysis import best_attempts, certificate_modules, completion_date, visited_pages
+from ..progress import course_progress, progress_plan
+from .context import get_course, get_db
+from .errors import fail
+from .languages import preferred_language
 
 bp = Blueprint("certificates", __name__)
 

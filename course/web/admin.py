@@ -13,9 +13,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.security import generate_password_hash
 
-from . import fail, get_db, store
+from .. import store
 from .auth import EMAIL, MAX_FIELD, MIN_PASSWORD
-from .trainer import admin_required
+from .context import get_db
+from .errors import fail
+from .permissions import admin_required
 
 bp = Blueprint("admin", __name__, url_prefix="/<lang>/admin")
 

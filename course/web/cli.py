@@ -9,9 +9,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from werkzeug.security import generate_password_hash
 
-from . import get_course, get_db, store
+from .. import store
+from ..content import LANGUAGES, load_course
 from .auth import MAX_FIELD
-from .content import LANGUAGES, load_course
+from .context import get_course, get_db
 
 course_cli = AppGroup("course", help="Manage the course: check content, database, accounts.")
 
@@ -97,7 +98,7 @@ def xapi_send(dry_run: bool) -> None:
     """Send the learning records not yet sent (quiz attempts, completed courses) to the LRS in XAPI_ENDPOINT."""
     import json
 
-    from . import xapi
+    from .. import xapi
 
     config = current_app.config
     base_url, endpoint = (config.get("PUBLIC_URL") or "").rstrip("/"), config.get("XAPI_ENDPOINT") or ""

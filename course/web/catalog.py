@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask_babel import force_locale, gettext
 
-from .content import LANGUAGES, Course, load_course
+from ..content import LANGUAGES, Course, load_course
 
 
 def callout_labels() -> dict[str, dict[str, str]]:

@@ -1,7 +1,7 @@
 """Trainers' pages: cohorts, dashboards, a learner's records, question analysis, exports, preview.
 
 Every view checks the role (trainer_required) and, for a cohort, that the trainer owns it or is
-an administrator (_cohort_or_403). Figures come from the pure `analysis` module.
+an administrator (permissions.own_cohort_or_403). Figures come from the pure `analysis` module.
 """
 
 from __future__ import annotations
@@ -9,14 +9,14 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import UTC, date, datetime
-from functools import cache, wraps
+from functools import cache
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_login import current_user
 
-from . import direction, fail, get_course, get_db, login_manager, store
-from .analysis import (
+from .. import store
+from ..analysis import (
     LIST_SEPARATOR,
     STATUSES,
     dashboard_rows,
@@ -28,8 +28,12 @@ from .analysis import (
     score_bins,
     sort_rows,
 )
-from .charts import bar_chart, column_chart
-from .csvexport import to_csv
+from ..charts import bar_chart, column_chart
+from ..csvexport import to_csv
+from .context import get_course, get_db
+from .errors import fail
+from .languages import direction
+from .permissions import own_cohort_or_403, own_learners_certificate_or_403, trainer_required
 from .templating import format_percent
 from .templating import gettext as _  # Flask-Babel's, faster: the dashboard words hundreds of cells
 
@@ -38,48 +42,6 @@ bp = Blueprint("trainer", __name__, url_prefix="/<lang>/trainer")
 JOIN_CODE = re.compile(r"^[A-Z0-9-]{4,20}$")
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 MAX_NAME = 200
-
-
-def trainer_required(view):
-    """Trainers and administrators only: others get 403, anonymous visitors the sign-in page."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.is_trainer:
-            fail(403, _("This page is for trainers."))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def admin_required(view):
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if current_user.role != "admin":
-            fail(403, _("This page is for administrators."))
-        return view(*args, **kwargs)
-
-    return wrapped
-
-
-def may_see_learner(user, learner_id: int) -> bool:
-    """An administrator sees everyone; a trainer, the learners of their own cohorts; others, themselves."""
-    if user.id == learner_id or user.role == "admin":
-        return True
-    return user.is_trainer and store.trainer_sees_learner(get_db(), user.id, learner_id)
-
-
-def _cohort_or_403(cohort_id: int) -> dict:
-    cohort = store.cohort_by_id(get_db(), cohort_id)
-    if cohort is None:
-        abort(404)
-    if cohort["owner_id"] != current_user.id and current_user.role != "admin":
-        fail(403, _("This cohort belongs to another trainer."))
-    return cohort
 
 
 def _today() -> date:
@@ -146,7 +108,7 @@ def _read_cohort_form():
 @bp.route("/cohorts/<int:cohort_id>/edit", methods=["GET", "POST"])
 @trainer_required
 def edit_cohort(cohort_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     errors, form = {}, request.form if request.method == "POST" else {**cohort, "deadline": cohort["deadline"] or ""}
     if request.method == "POST":
         name, code, deadline, errors = _read_cohort_form()
@@ -162,7 +124,7 @@ def edit_cohort(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/delete", methods=["POST"])
 @trainer_required
 def delete_cohort(cohort_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     if request.form.get("confirm") != "yes":
         fail(400, _("Tick the box to confirm that the cohort is to be deleted; nothing was deleted."))
     store.delete_cohort(get_db(), cohort_id)
@@ -199,7 +161,7 @@ def _certificates(members: list[dict], rows) -> dict[int, dict]:
 @bp.route("/cohorts/<int:cohort_id>/")
 @trainer_required
 def cohort(cohort_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     members, rows = _rows(cohort)
     certificates = _certificates(members, rows)
     status, text = request.args.get("status", ""), request.args.get("q", "")[:100]
@@ -259,7 +221,7 @@ def _completion_chart(summaries) -> str:
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>")
 @trainer_required
 def learner(cohort_id: int, user_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     db, course = get_db(), get_course()
     if not store.is_member(db, cohort_id, user_id):
         abort(404)
@@ -280,7 +242,7 @@ def learner(cohort_id: int, user_id: int):
 @bp.route("/cohorts/<int:cohort_id>/learners/<int:user_id>/remove", methods=["POST"])
 @trainer_required
 def remove_learner(cohort_id: int, user_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     db = get_db()
     user = store.user_by_id(db, user_id)
     if user is None or not store.leave_cohort(db, cohort_id, user_id):
@@ -315,7 +277,7 @@ def _page_title(slug: str, page_id: str) -> str:
 @bp.route("/cohorts/<int:cohort_id>/questions")
 @trainer_required
 def cohort_questions(cohort_id: int):
-    return _questions(_cohort_or_403(cohort_id))
+    return _questions(own_cohort_or_403(cohort_id))
 
 
 @bp.route("/questions")
@@ -355,7 +317,7 @@ def _questions(cohort: dict | None):
 @bp.route("/cohorts/<int:cohort_id>/progress.csv")
 @trainer_required
 def export_progress(cohort_id: int):
-    cohort = _cohort_or_403(cohort_id)
+    cohort = own_cohort_or_403(cohort_id)
     members, rows = _rows(cohort)
     certificates = _certificates(members, rows)
     titles = [_module_label(slug) for slug in _module_slugs()]
@@ -381,7 +343,7 @@ def export_progress(cohort_id: int):
 @bp.route("/cohorts/<int:cohort_id>/attempts.csv")
 @trainer_required
 def export_attempts(cohort_id: int):
-    _cohort_or_403(cohort_id)
+    own_cohort_or_403(cohort_id)
     db = get_db()
     people = {m["id"]: m for m in store.cohort_members(db, cohort_id)}
     header = [_("Name"), _("E-mail address"), _("Module"), _("Attempt"), _("Language"), _("Submitted (UTC)"), _("Score (%)"),
@@ -428,7 +390,7 @@ def _csv(data: bytes, filename: str) -> Response:
 @bp.route("/certificates/<int:certificate_id>/revoke", methods=["POST"])
 @trainer_required
 def revoke(certificate_id: int):
-    certificate = _certificate_of_own_learner(certificate_id)
+    certificate = own_learners_certificate_or_403(certificate_id)
     reason = _reason(_("Give the reason for revoking this certificate (up to 500 characters)."))
     store.revoke_certificate(get_db(), certificate_id, current_user.id, reason)
     return _back_from(certificate)
@@ -437,20 +399,10 @@ def revoke(certificate_id: int):
 @bp.route("/certificates/<int:certificate_id>/reinstate", methods=["POST"])
 @trainer_required
 def reinstate(certificate_id: int):
-    certificate = _certificate_of_own_learner(certificate_id)
+    certificate = own_learners_certificate_or_403(certificate_id)
     reason = _reason(_("Give the reason for reinstating this certificate (up to 500 characters)."))
     store.reinstate_certificate(get_db(), certificate_id, current_user.id, reason)
     return _back_from(certificate)
-
-
-def _certificate_of_own_learner(certificate_id: int) -> dict:
-    db = get_db()
-    certificate = store.certificate_by_id(db, certificate_id)
-    if certificate is None:
-        abort(404)
-    if current_user.role != "admin" and not store.trainer_sees_learner(db, current_user.id, certificate["user_id"]):
-        fail(403, _("This certificate belongs to a learner outside your cohorts."))
-    return certificate
 
 
 def _reason(missing: str) -> str:

@@ -9,13 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
-from . import fail, get_course, get_db, store
-from .auth import User
+from .. import store
+from ..grading import display_order, field_name, form_layout, grade_attempt, parse_responses
+from ..progress import course_progress, module_progress, overall_percent
 from .certificates import issue_on_submission
-from .grading import display_order, field_name, form_layout, grade_attempt, parse_responses
-from .progress import course_progress, module_progress, overall_percent
+from .context import get_course, get_db
+from .errors import fail
+from .permissions import User, may_see_learner
 from .skeletons import PagesRead, marker
-from .trainer import may_see_learner
 
 bp = Blueprint("learn", __name__, url_prefix="/<lang>")
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
@@ -98,7 +99,7 @@ def _whole_page_needed() -> bool:
 
 
 def _page_skeleton(module, page):
-    """The page as every learner with this role sees it in this language (course/skeletons.py)."""
+    """The page as every learner with this role sees it in this language (course/web/skeletons.py)."""
     lang = g.lang  # the page's language, from its address (what get_locale() gives here, for less)
     key = (lang, request.script_root, module.slug, page.id, current_user.role)
 
@@ -186,7 +187,7 @@ def _result_address(slug: str, attempt_id: int) -> str:
     none is remembered; but all of a quiz's end in the id (`…/attempts/<int:attempt_id>`), so the
     rest is built once per quiz, language and mount point: building it whole was 0.1 million
     instructions of a 3.4 million instruction submission (valgrind, in process)."""
-    build = current_app.jinja_env.globals["url_for"]  # remembers the addresses it built (course/templating.py)
+    build = current_app.jinja_env.globals["url_for"]  # remembers the addresses it built (course/web/templating.py)
     return build("learn.attempt", slug=slug, attempt_id=0).removesuffix("0") + str(attempt_id)
 
 

@@ -22,6 +22,9 @@ from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from .context import get_course
+from .languages import LANGUAGE_NAMES
+
 MAX_URLS = 20_000
 MAX_STAMPS = 20_000
 MAX_FRAGMENTS = 10_000
@@ -53,6 +56,12 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["remembered"] = remembered_fragments()
     app.jinja_env.filters["when"] = remembered_stamps(lambda moment: babel_format_datetime(moment, "medium"))
     app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title)
+
+
+def module_title(slug: str) -> str:
+    module = get_course().module(slug, str(get_locale()))
+    return module.title if module else slug
 
 
 def gettext(string: str, **variables) -> str:

@@ -8,40 +8,18 @@ from datetime import UTC, datetime, timedelta
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import get_db, login_manager, store
+from .. import store
+from .context import get_db
+from .permissions import User
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 10
 MAX_FIELD = 200
-
-
-class User(UserMixin):
-    def __init__(self, row: dict):
-        self.row = row
-        self.id = row["id"]
-        self.name = row["name"]
-        self.email = row["email"]
-        self.role = row["role"]
-        self.lang = row["lang"]
-
-    @property
-    def is_active(self) -> bool:
-        return bool(self.row["active"])
-
-    @property
-    def is_trainer(self) -> bool:
-        return self.role in ("trainer", "admin")
-
-
-@login_manager.user_loader
-def load_user(user_id: str):
-    row = store.user_by_id(get_db(), int(user_id))
-    return User(row) if row and row["active"] else None
 
 
 def _field(name: str) -> str:

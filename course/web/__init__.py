@@ -1,0 +1,90 @@
+"""The web application: `create_app()` builds it from its configuration, the content and the
+blueprints (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_babel import Babel
+
+from .. import store
+from . import errors, forms, languages, templating
+from .catalog import Catalog
+from .context import csrf, login_manager
+from .security import SecurityHeaders
+from .sessions import SessionCookies
+from .skeletons import Skeletons
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        DATABASE=str(Path(app.instance_path) / "course.db"),
+        CONTENT_ROOT=str(PROJECT_ROOT),
+        CONTENT_AUTO_RELOAD=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=256 * 1024,
+        # A form's token lives as long as the session it belongs to, not Flask-WTF's default hour:
+        # a learner who spends more than an hour on a quiz, or leaves it open, must not lose it.
+        WTF_CSRF_TIME_LIMIT=None,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
+        SIGNIN_FAILURE_LIMIT=5,
+        SIGNIN_FAILURE_MINUTES=15,
+        BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
+        BABEL_DEFAULT_LOCALE=languages.DEFAULT_LANGUAGE,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("COURSE")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config.setdefault("CONTENT_AUTO_RELOAD", app.debug)
+
+    app.request_class = forms.Request
+    app.session_interface = SessionCookies()
+    Babel(app, locale_selector=languages.select_language)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.signin"
+    login_manager.login_message = None
+
+    store.migrate(store.connection(app.config["DATABASE"]))
+    app.extensions["catalog"] = Catalog(
+        app.config["CONTENT_ROOT"],
+        base_url=app.config.get("APPLICATION_ROOT", "/").rstrip("/"),
+        auto_reload=app.config["CONTENT_AUTO_RELOAD"],
+    )
+    app.extensions["skeletons"] = Skeletons()
+
+    languages.register(app)
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)
+    templating.install(app)
+    errors.register(app)
+    from . import admin, auth, certificates, cli, learn, trainer
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(learn.bp)
+    app.register_blueprint(learn.media)
+    app.register_blueprint(trainer.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(certificates.bp)
+    cli.register(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A secret key kept in the instance folder, made on first start, never a default."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
