@@ -7,7 +7,6 @@ which is what keeps several workers from failing with "database is locked".
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import sqlite3
@@ -17,18 +16,26 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlite_utils
+from sqlite_utils.migrations import Migrations
 
 _local = threading.local()
 
 # The write-ahead log is copied back into the database once it holds this many pages (SQLite's
-# default is 1,000). Each copy writes every page changed since the last one, once, and syncs the disk;
-# a submission changes the same few pages as the one before, so copying ten times less often copies
-# far fewer pages: in the benchmark, commits that checkpointed cost 77 µs per submission at 1,000
-# and 38 µs at 10,000. The log then grows to about 40 MB before it is reused.
+# default is 1,000): a submission changes the same few pages as the one before, so copying less
+# often copies far fewer pages (docs/performance.md). The log then grows to about 40 MB.
 WAL_CHECKPOINT_PAGES = 10_000
 
-MIGRATIONS = [
-    """
+migrations = Migrations("course")
+"""The schema's history, applied in order by migrate(): each a name and a function of the database.
+A migration is never edited once it has shipped; a change to the schema is a new one at the end.
+Databases made before migrations had names (PRAGMA user_version 1 to 7) are adopted by migrate()."""
+
+
+@migrations(name="0001_accounts_cohorts_visits_attempts")
+def _accounts_cohorts_visits_attempts(db) -> None:
+    """Accounts, cohorts and their members, the pages each learner opened, quiz attempts and their
+    responses, and failed sign-ins."""
+    db.executescript("""
     CREATE TABLE users (
         id INTEGER PRIMARY KEY,
         email TEXT NOT NULL UNIQUE,
@@ -92,9 +99,13 @@ MIGRATIONS = [
         at TEXT NOT NULL
     );
     CREATE INDEX signin_failures_email ON signin_failures(email, at);
-    """,
-    # 2: certificates (one per learner, a random verification code) and indexes for cohort dashboards.
-    """
+    """)
+
+
+@migrations(name="0002_certificates")
+def _certificates(db) -> None:
+    """Certificates (one per learner, a random verification code) and indexes for cohort dashboards."""
+    db.executescript("""
     CREATE TABLE certificates (
         id INTEGER PRIMARY KEY,
         user_id INTEGER NOT NULL UNIQUE REFERENCES users(id),
@@ -108,11 +119,15 @@ MIGRATIONS = [
         revoke_reason TEXT
     );
     CREATE INDEX attempts_module ON attempts(module, submitted_at);
-    """,
-    # 3: responses kept in their primary key's order (WITHOUT ROWID): a submission's sixteen or so
-    # rows go into one b-tree instead of a table and its key's index, about a quarter of storing
-    # them (docs/performance.md), and an attempt's responses are read from one place.
-    """
+    """)
+
+
+@migrations(name="0003_responses_without_rowid")
+def _responses_without_rowid(db) -> None:
+    """Responses kept in their primary key's order (WITHOUT ROWID): a submission's sixteen or so
+    rows go into one b-tree instead of a table and its key's index, about a quarter of storing them
+    (docs/performance.md), and an attempt's responses are read from one place."""
+    db.executescript("""
     CREATE TABLE responses_by_attempt (
         attempt_id INTEGER NOT NULL REFERENCES attempts(id),
         question TEXT NOT NULL,
@@ -124,18 +139,26 @@ MIGRATIONS = [
         SELECT attempt_id, question, response, correct FROM responses;
     DROP TABLE responses;
     ALTER TABLE responses_by_attempt RENAME TO responses;
-    """,
-    # 4: no index on (module, submitted_at). Submitting moves an attempt's entry in it from the open
-    # ones to the latest, two more pages written by every submission; and for a cohort's question
-    # analysis the planner preferred it to the learners' own index, 29 ms against 2 ms on the
-    # benchmark's database. A module's attempts are found through their learners instead.
-    """
+    """)
+
+
+@migrations(name="0004_no_index_of_every_module")
+def _no_index_of_every_module(db) -> None:
+    """No index on (module, submitted_at). Submitting moves an attempt's entry in it from the open
+    ones to the latest, two more pages written by every submission; and for a cohort's question
+    analysis the planner preferred it to the learners' own index, 29 ms against 2 ms on the
+    benchmark's database. A module's attempts are found through their learners instead."""
+    db.executescript("""
     DROP INDEX attempts_module;
-    """,
-    # 5: a certificate's history: each revocation and reinstatement, by whom, when and why. The
-    # certificate's own revoked_* columns say what holds now; a reinstatement empties them, and the
-    # history keeps what they said.
-    """
+    """)
+
+
+@migrations(name="0005_certificate_history")
+def _certificate_history(db) -> None:
+    """A certificate's history: each revocation and reinstatement, by whom, when and why. The
+    certificate's own revoked_* columns say what holds now; a reinstatement empties them, and the
+    history keeps what they said."""
+    db.executescript("""
     CREATE TABLE certificate_events (
         id INTEGER PRIMARY KEY,
         certificate_id INTEGER NOT NULL REFERENCES certificates(id),
@@ -147,10 +170,14 @@ MIGRATIONS = [
     CREATE INDEX certificate_events_certificate ON certificate_events(certificate_id, at);
     INSERT INTO certificate_events (certificate_id, action, by_user, reason, at)
         SELECT id, 'revoked', revoked_by, coalesce(revoke_reason, ''), revoked_at FROM certificates WHERE revoked_at IS NOT NULL;
-    """,
-    # 6: a holder's name corrected by an administrator is a certificate event too ('renamed', its
-    # reason "old name → new name"). SQLite cannot change a CHECK, so the table is rebuilt.
-    """
+    """)
+
+
+@migrations(name="0006_renamed_certificate_events")
+def _renamed_certificate_events(db) -> None:
+    """A holder's name corrected by an administrator is a certificate event too ('renamed', its
+    reason "old name → new name"). SQLite cannot change a CHECK, so the table is rebuilt."""
+    db.executescript("""
     CREATE TABLE certificate_events_6 (
         id INTEGER PRIMARY KEY,
         certificate_id INTEGER NOT NULL REFERENCES certificates(id),
@@ -164,10 +191,14 @@ MIGRATIONS = [
     DROP TABLE certificate_events;
     ALTER TABLE certificate_events_6 RENAME TO certificate_events;
     CREATE INDEX certificate_events_certificate ON certificate_events(certificate_id, at);
-    """,
-    # 7: the learning records a Learning Record Store has accepted (course/xapi.py): a submitted
-    # attempt or an issued certificate, by its id. What is not here is still to be sent.
-    """
+    """)
+
+
+@migrations(name="0007_xapi_sent")
+def _xapi_sent(db) -> None:
+    """The learning records a Learning Record Store has accepted (course/xapi.py): a submitted
+    attempt or an issued certificate, by its id. What is not here is still to be sent."""
+    db.executescript("""
     CREATE TABLE xapi_sent (
         kind TEXT NOT NULL CHECK (kind IN ('attempt', 'certificate')),
         record_id INTEGER NOT NULL,
@@ -175,117 +206,97 @@ MIGRATIONS = [
         sent_at TEXT NOT NULL,
         PRIMARY KEY (kind, record_id)
     ) WITHOUT ROWID;
-    """,
-]
+    """)
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class Database(sqlite_utils.Database):
-    """A connection, with the file its writers take turns on (see writers_turn())."""
+class _Opened:
+    """A thread's connection, closed when the thread ends and threading.local lets it go. The
+    connection itself sits in reference cycles, which only the garbage collector would break:
+    a server that runs each request in a new thread would hold files open until it ran."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str):
-        super().__init__(conn)
-        self.writers = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o600)
-        self.in_turn = False
-
-    def close(self) -> None:
-        self.conn.close()
-        os.close(self.writers)
-
-
-def connection(path: str) -> Database:
-    """This process's and thread's connection to the database at path."""
-    key = (path, os.getpid())
-    if getattr(_local, "key", None) != key:
+    def __init__(self, path: str):
+        self.path, self.pid = path, os.getpid()
         conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
-        _local.db, _local.key = Database(conn, path), key
-    return _local.db
+        self.db = sqlite_utils.Database(conn)
+
+    def close(self) -> None:
+        if self.pid == os.getpid():  # a connection inherited across fork is not the child's to close
+            self.db.close()
+
+    __del__ = close
+
+
+def connection(path: str) -> sqlite_utils.Database:
+    """This process's and thread's connection to the database at path."""
+    opened = getattr(_local, "opened", None)
+    if opened is None or opened.path != path or opened.pid != os.getpid():
+        opened = _local.opened = _Opened(path)
+    return opened.db
 
 
 def close_connection() -> None:
-    db = getattr(_local, "db", None)
-    if db is not None:
-        db.close()
-        _local.db = _local.key = None
+    opened = getattr(_local, "opened", None)
+    if opened is not None:
+        _local.opened = None
 
 
 @contextmanager
-def writers_turn(db: Database) -> Iterator[None]:
-    """This connection's turn among the writers: every statement that writes runs in one.
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """An immediate transaction: committed at the end of the block, rolled back if the block or
+    the COMMIT itself fails (a full disk, an I/O error), so the connection never stays inside it.
 
-    SQLite makes a writer that finds the database locked sleep and try again, a millisecond at
-    first, though the other worker's write takes a tenth of that. Writers wait their turn on a
-    lock file instead, and the kernel wakes the next one the moment the last is done. In the
-    benchmark, at 32 connections, 7 % of quiz submissions and 5 % of lesson pages had slept: a
-    submission waited 110-130 µs for the lock on average, 40-60 µs with turns, and a page's visit
-    took 115-125 µs to write, 78-82 µs with turns (docs/performance.md). SQLite's own lock and
-    busy timeout still guard against any other writer. A turn already held (a statement in a
-    transaction) is simply kept.
-    """
-    if db.in_turn:
-        yield
-        return
-    fcntl.flock(db.writers, fcntl.LOCK_EX)
-    db.in_turn = True
+    Not sqlite-utils' atomic(): its plain BEGIN is deferred, and a transaction that reads before
+    it writes then fails at once with "database is locked" while another worker writes; SQLite's
+    busy timeout only helps a transaction that asks for the write lock at its start."""
+    db.execute("BEGIN IMMEDIATE")
     try:
-        yield
-    finally:
-        db.in_turn = False
-        fcntl.flock(db.writers, fcntl.LOCK_UN)
+        yield db
+        db.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        raise
 
 
-@contextmanager
-def transaction(db: Database) -> Iterator[Database]:
-    """An immediate transaction, in the writers' turn."""
-    conn = db.conn  # its own execute(): sqlite-utils' reads the statement's first keyword each time
-    with writers_turn(db):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield db
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-
-def _write(db: Database, sql: str, params=()) -> sqlite3.Cursor:
-    """One statement that writes, in the writers' turn."""
-    with writers_turn(db):
-        return db.conn.execute(sql, params)
-
-
-def migrate(db: Database) -> int:
-    """Bring the schema up to date; safe to run from several workers at once."""
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Bring the schema up to date; safe to run from several workers at once (one transaction,
+    taken before anything is read). The names of the migrations applied, oldest first."""
     db.enable_wal()
     with transaction(db):
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            for statement in filter(str.strip, script.split(";")):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
-    return len(MIGRATIONS)
+        _adopt_numbered_schema(db)
+        migrations.apply(db)
+    return [applied.name for applied in migrations.applied(db)]
 
 
-def _query(db, sql: str, params=()) -> Iterator[dict]:
-    """The rows of a SELECT, as dicts.
+def _adopt_numbered_schema(db: sqlite_utils.Database) -> None:
+    """A database from before named migrations counts those it had in PRAGMA user_version:
+    record them as applied, once."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version and not migrations.applied(db):
+        migrations.ensure_migrations_table(db)
+        db[Migrations.migrations_table].insert_all(
+            {"migration_set": migrations.name, "name": name, "applied_at": now()} for name in migration_names()[:version]
+        )
 
-    sqlite-utils' query() wraps every statement in a savepoint (so it can undo one that turns out
-    to return no rows): three statements for each read. Every query here is a fixed SELECT, so it
-    runs on its own: a lesson page now runs three statements instead of five.
-    """
-    cursor = db.conn.execute(sql, params)
-    keys = [column[0] for column in cursor.description]
-    return (dict(zip(keys, row, strict=False)) for row in cursor)  # as long as the row, always
+
+def migration_names() -> list[str]:
+    """Every migration's name, in order: what an empty database has pending."""
+    return [migration.name for migration in migrations.pending(sqlite_utils.Database(memory=True))]
+
+
+def _query(db, sql: str, params=()) -> list[dict]:
+    return list(db.query(sql, params))
 
 
 def _one(db, sql: str, params=()) -> dict | None:
-    return next(_query(db, sql, params), None)
+    return next(db.query(sql, params), None)
 
 
 # Users
@@ -294,7 +305,7 @@ def _one(db, sql: str, params=()) -> dict | None:
 def create_user(db, email: str, name: str, password_hash: str, role: str = "learner", lang: str = "fr") -> int | None:
     """The new user's id, or None when the e-mail address is taken."""
     try:
-        cursor = _write(db,
+        cursor = db.execute(
             "INSERT INTO users (email, name, password_hash, role, lang, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             (email.strip().lower(), name.strip(), password_hash, role, lang, now()),
         )
@@ -317,17 +328,17 @@ def rename_user(db, user_id: int, name: str, by_user: int | None = None) -> bool
     the certificate's history. True when a certificate was corrected."""
     name, stamp = name.strip(), now()
     with transaction(db):
-        db.conn.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
-        held = db.conn.execute("SELECT id, holder_name FROM certificates WHERE user_id = ?", (user_id,)).fetchone()
+        db.execute("UPDATE users SET name = ? WHERE id = ?", (name, user_id))
+        held = db.execute("SELECT id, holder_name FROM certificates WHERE user_id = ?", (user_id,)).fetchone()
         if held is None or held[1] == name:
             return False
-        db.conn.execute("UPDATE certificates SET holder_name = ? WHERE id = ?", (name, held[0]))
+        db.execute("UPDATE certificates SET holder_name = ? WHERE id = ?", (name, held[0]))
         _certificate_event(db, held[0], "renamed", by_user, f"{held[1]} → {name}", stamp)
     return True
 
 
 def set_user_lang(db, user_id: int, lang: str) -> None:
-    _write(db, "UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
+    db.execute( "UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
 
 def signin_failures_since(db, email: str, since: str) -> int:
@@ -345,15 +356,15 @@ def count_signin_attempt(db, email: str, since: str, limit: int) -> int | None:
     with transaction(db):
         if signin_failures_since(db, email, since) >= limit:
             return None
-        return db.conn.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
+        return db.execute("INSERT INTO signin_failures (email, at) VALUES (?, ?)", (email, now())).lastrowid
 
 
 def forget_signin_failure(db, failure_id: int) -> None:
-    _write(db, "DELETE FROM signin_failures WHERE id = ?", (failure_id,))
+    db.execute( "DELETE FROM signin_failures WHERE id = ?", (failure_id,))
 
 
 def clear_signin_failures(db, email: str) -> None:
-    _write(db, "DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
+    db.execute( "DELETE FROM signin_failures WHERE email = ?", (email.strip().lower(),))
 
 
 # Cohorts
@@ -364,7 +375,7 @@ def cohort_by_code(db, code: str) -> dict | None:
 
 
 def join_cohort(db, cohort_id: int, user_id: int) -> None:
-    _write(db,
+    db.execute(
         "INSERT INTO memberships (cohort_id, user_id, joined_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         (cohort_id, user_id, now()),
     )
@@ -382,7 +393,7 @@ def cohorts_of_user(db, user_id: int) -> list[dict]:
 
 def record_visit(db, user_id: int, module: str, page: str) -> None:
     stamp = now()
-    _write(db,
+    db.execute(
         "INSERT INTO page_visits (user_id, module, page, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (user_id, module, page) DO UPDATE SET last_seen = excluded.last_seen",
         (user_id, module, page, stamp, stamp),
@@ -426,7 +437,7 @@ def open_attempt(db, user_id: int, module: str) -> dict | None:
 
 
 def start_attempt(db, user_id: int, module: str, lang: str, quiz_version: str, seed: int) -> int:
-    cursor = _write(db,
+    cursor = db.execute(
         "INSERT INTO attempts (user_id, module, lang, quiz_version, seed, started_at) VALUES (?, ?, ?, ?, ?, ?)",
         (user_id, module, lang, quiz_version, seed, now()),
     )
@@ -443,7 +454,7 @@ def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, re
     scored = (now(), lang, quiz_version, result.correct, result.total, result.score, int(result.passed), attempt_id)
     rows = [(attempt_id, q.question_id, _to_json(responses[q.question_id]), int(q.correct)) for q in result.questions]
     with transaction(db):
-        cursor = db.conn.execute(
+        cursor = db.execute(
             "UPDATE attempts SET submitted_at = ?, lang = ?, quiz_version = ?, correct = ?, total = ?, score = ?, passed = ? "
             "WHERE id = ? AND submitted_at IS NULL",
             scored,
@@ -524,21 +535,21 @@ def list_users(db, role: str | None = None, query: str = "") -> list[dict]:
 
 
 def set_user_role(db, user_id: int, role: str) -> None:
-    _write(db, "UPDATE users SET role = ? WHERE id = ?", (role, user_id))
+    db.execute( "UPDATE users SET role = ? WHERE id = ?", (role, user_id))
 
 
 def set_user_active(db, user_id: int, active: bool) -> None:
-    _write(db, "UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
+    db.execute( "UPDATE users SET active = ? WHERE id = ?", (int(active), user_id))
 
 
 def set_user_password(db, user_id: int, password_hash: str) -> None:
-    _write(db, "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+    db.execute( "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
 
 
 def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id: int) -> int | None:
     """The new cohort's id, or None when the join code is taken."""
     try:
-        cursor = _write(db,
+        cursor = db.execute(
             "INSERT INTO cohorts (name, join_code, deadline, owner_id, created_at) VALUES (?, ?, ?, ?, ?)",
             (name.strip(), join_code.strip().upper(), deadline or None, owner_id, now()),
         )
@@ -550,7 +561,7 @@ def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id:
 def update_cohort(db, cohort_id: int, name: str, join_code: str, deadline: str | None) -> bool:
     """False when the join code belongs to another cohort."""
     try:
-        _write(db,
+        db.execute(
             "UPDATE cohorts SET name = ?, join_code = ?, deadline = ? WHERE id = ?",
             (name.strip(), join_code.strip().upper(), deadline or None, cohort_id),
         )
@@ -587,15 +598,15 @@ def cohort_members(db, cohort_id: int) -> list[dict]:
 def leave_cohort(db, cohort_id: int, user_id: int) -> bool:
     """Take the user out of the cohort; False when they were not in it. Only the membership goes:
     what they did stays theirs, and the join code brings them back."""
-    return _write(db, "DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
+    return db.execute( "DELETE FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)).rowcount == 1
 
 
 def delete_cohort(db, cohort_id: int) -> bool:
     """The cohort and its memberships go; False when there was no such cohort. What its learners
     did stays theirs (visits, attempts and certificates belong to the learner, not the cohort)."""
     with transaction(db):
-        db.conn.execute("DELETE FROM memberships WHERE cohort_id = ?", (cohort_id,))
-        return db.conn.execute("DELETE FROM cohorts WHERE id = ?", (cohort_id,)).rowcount == 1
+        db.execute("DELETE FROM memberships WHERE cohort_id = ?", (cohort_id,))
+        return db.execute("DELETE FROM cohorts WHERE id = ?", (cohort_id,)).rowcount == 1
 
 
 def is_member(db, cohort_id: int, user_id: int) -> bool:
@@ -618,29 +629,20 @@ def _population(cohort_id: int | None) -> tuple[str, tuple]:
     return "SELECT user_id FROM memberships WHERE cohort_id = ?", (cohort_id,)
 
 
-def _records(db, sql: str, params=()) -> list[sqlite3.Row]:
-    """The rows of a SELECT as sqlite3.Row: read by column name like the dicts of _query, but made
-    in C. A cohort dashboard reads a few thousand rows; as dicts, making them took as long as the
-    queries (docs/performance.md)."""
-    cursor = db.conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    return cursor.execute(sql, params).fetchall()
-
-
-def population_visits(db, cohort_id: int | None) -> list[sqlite3.Row]:
+def population_visits(db, cohort_id: int | None) -> list[dict]:
     people, params = _population(cohort_id)
-    return _records(db,
+    return _query(db,
         f"SELECT user_id, module, page, first_seen, last_seen FROM page_visits WHERE user_id IN ({people})",  # noqa: S608 (fixed SQL)
         params,
     )
 
 
-def population_scores(db, cohort_id: int | None) -> list[sqlite3.Row]:
+def population_scores(db, cohort_id: int | None) -> list[dict]:
     """What progress needs of each submitted attempt (id, user_id, module, submitted_at, score,
     passed), in no particular order: a dashboard reads them for every learner of a cohort."""
     people, params = _population(cohort_id)
     sql = f"SELECT id, user_id, module, submitted_at, score, passed FROM attempts WHERE submitted_at IS NOT NULL AND user_id IN ({people})"  # noqa: S608,E501 (fixed SQL)
-    return _records(db, sql, params)
+    return _query(db, sql, params)
 
 
 def population_attempts(db, cohort_id: int | None, module: str) -> list[dict]:
@@ -715,7 +717,7 @@ def _certificate(row: dict | None) -> dict | None:
 def issue_certificate(db, user_id: int, code: str, holder_name: str, completed_at: str, modules: list[dict]) -> dict:
     """The user's certificate: the one already issued, or a new one made from these details."""
     with transaction(db):
-        db.conn.execute(
+        db.execute(
             "INSERT INTO certificates (user_id, code, holder_name, completed_at, modules, issued_at) VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (user_id) DO NOTHING",
             (user_id, code, holder_name, completed_at, json.dumps(modules, ensure_ascii=False), now()),
@@ -727,7 +729,7 @@ def revoke_certificate(db, certificate_id: int, revoked_by: int, reason: str) ->
     """False when it was already revoked (the first revocation and its reason stand)."""
     stamp = now()
     with transaction(db):
-        cursor = db.conn.execute(
+        cursor = db.execute(
             "UPDATE certificates SET revoked_at = ?, revoked_by = ?, revoke_reason = ? WHERE id = ? AND revoked_at IS NULL",
             (stamp, revoked_by, reason.strip(), certificate_id),
         )
@@ -741,7 +743,7 @@ def reinstate_certificate(db, certificate_id: int, reinstated_by: int, reason: s
     """Valid again after a revocation made in error; False when it was not revoked."""
     stamp = now()
     with transaction(db):
-        cursor = db.conn.execute(
+        cursor = db.execute(
             "UPDATE certificates SET revoked_at = NULL, revoked_by = NULL, revoke_reason = NULL WHERE id = ? AND revoked_at IS NOT NULL",
             (certificate_id,),
         )
@@ -752,7 +754,7 @@ def reinstate_certificate(db, certificate_id: int, reinstated_by: int, reason: s
 
 
 def _certificate_event(db, certificate_id: int, action: str, by_user: int | None, reason: str, stamp: str) -> None:
-    db.conn.execute(
+    db.execute(
         "INSERT INTO certificate_events (certificate_id, action, by_user, reason, at) VALUES (?, ?, ?, ?, ?)",
         (certificate_id, action, by_user, reason.strip(), stamp),
     )

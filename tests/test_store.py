@@ -1,9 +1,9 @@
 """The store on a temporary database, without Flask."""
 
-import fcntl
 import os
 import sqlite3
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -30,20 +30,63 @@ def test_the_database_is_in_wal_mode_with_the_schema(db):
 
 
 def test_migrating_twice_changes_nothing(db):
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    store.migrate(db)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == version == len(store.MIGRATIONS)
+    schema = db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
+    assert store.migrate(db) == store.migration_names()
+    assert db.execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall() == schema
+    assert store.migrations.pending(db) == []
 
 
 def database_at_version(tmp_path, version: int):
-    """A database as the migrations up to this version left it."""
+    """A database as the first `version` migrations left it."""
     old = store.connection(str(tmp_path / f"v{version}.db"))
     old.enable_wal()
-    for number, script in enumerate(store.MIGRATIONS[:version], start=1):
-        for statement in filter(str.strip, script.split(";")):
-            old.execute(statement)
-        old.execute(f"PRAGMA user_version = {number}")
+    names = store.migration_names()
+    store.migrations.apply(old, stop_before=names[version]) if version < len(names) else store.migrations.apply(old)
     return old
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_database_left_by_schema_version_7_is_carried_forward_with_all_its_data(tmp_path):
+    """tests/fixtures/schema-7.sql is a database made by commit b4ce2e5 (numbered migrations,
+    PRAGMA user_version 7), with rows in every table."""
+    old = sqlite3.connect(tmp_path / "v7.db")
+    old.executescript((FIXTURES / "schema-7.sql").read_text())
+    before = {table: old.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()  # noqa: S608 (names from the schema)
+              for (table,) in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    old.close()
+    assert all(before.values()) and len(before) == 10
+    db = store.connection(str(tmp_path / "v7.db"))
+    assert store.migrate(db) == store.migration_names()
+    for table, rows in before.items():
+        assert db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall() == rows, table  # noqa: S608 (names from the schema)
+    assert store.attempt_responses(db, 1)["q1"] == {"response": (0, 2), "correct": True}
+    assert [e["action"] for e in store.certificate_history(db, 1)] == ["revoked", "reinstated"]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert store.migrate(db) == store.migration_names()  # adopted once, not twice
+    assert db.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == len(store.migration_names())
+    store.close_connection()
+
+
+def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
+    db = database_at_version(tmp_path, 6)
+    store.create_user(db, "a@example.org", "A", "hash")
+    broken = next(m for m in store.migrations._migrations if m.name == "0007_xapi_sent")
+
+    def fail_halfway(db):
+        db.execute("CREATE TABLE xapi_sent (kind TEXT)")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(broken, "fn", fail_halfway)
+    with pytest.raises(sqlite3.OperationalError):
+        store.migrate(db)
+    assert not db.conn.in_transaction
+    assert "xapi_sent" not in db.table_names()
+    assert [m.name for m in store.migrations.pending(db)] == ["0007_xapi_sent"]
+    assert store.user_by_email(db, "a@example.org")["name"] == "A"
+    store.close_connection()
 
 
 def test_responses_stored_before_migration_3_are_kept(tmp_path):
@@ -192,58 +235,66 @@ def test_concurrent_submissions_of_one_attempt_count_once(tmp_path):
     store.close_connection()
 
 
-def _writers_turn_is_free(path: str) -> bool:
-    """Whether another process's writer could take its turn now (its own open file, as a worker has)."""
-    other = os.open(f"{path}-writers", os.O_RDWR)
-    try:
-        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(other)  # closing it gives up the turn, if it took one
-    return True
-
-
-def test_writers_take_turns_and_an_error_gives_the_turn_up(tmp_path):
-    """A transaction holds the writers' turn from before BEGIN to after COMMIT or ROLLBACK, so the
-    next worker wakes when it ends rather than sleeping in SQLite's busy handler."""
-    path = str(tmp_path / "turns.db")
+def test_a_transaction_whose_commit_fails_is_rolled_back_and_frees_the_write_lock(tmp_path):
+    """A COMMIT can fail (a full disk, an I/O error; here a deferred foreign key): the connection
+    must not stay inside the transaction, holding SQLite's write lock for the life of its thread."""
+    path = str(tmp_path / "commit.db")
     db = store.connection(path)
     store.migrate(db)
-    assert _writers_turn_is_free(path)
-    with store.transaction(db):
-        store.create_user(db, "a@example.org", "A", "hash")  # a write of its own, in the transaction's turn
-        assert not _writers_turn_is_free(path)
-    assert _writers_turn_is_free(path)
     with pytest.raises(sqlite3.IntegrityError), store.transaction(db):
-        db.conn.execute("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'b@example.org', 'B', 'h', 'now')")
-    assert _writers_turn_is_free(path)
-    assert [row["email"] for row in db.query("SELECT email FROM users")] == ["a@example.org"]  # rolled back, kept
+        db.execute("PRAGMA defer_foreign_keys = ON")
+        db.execute("INSERT INTO memberships (cohort_id, user_id, joined_at) VALUES (404, 404, 'now')")
+    assert not db.conn.in_transaction
+    assert db.execute("SELECT count(*) FROM memberships").fetchone()[0] == 0
+    other = sqlite3.connect(path, timeout=0.5)  # another worker can write at once
+    other.execute("INSERT INTO signin_failures (email, at) VALUES ('x@example.org', 'now')")
+    other.commit()
+    other.close()
     store.close_connection()
 
 
-def test_a_single_write_waits_for_the_writers_turn(tmp_path):
-    path = str(tmp_path / "turn.db")
-    db = store.connection(path)
-    store.migrate(db)
-    user = store.create_user(db, "a@example.org", "A", "hash")
-    about_to_write, written = threading.Event(), threading.Event()
+def test_an_error_in_a_transaction_rolls_it_back(db):
+    with pytest.raises(sqlite3.IntegrityError), store.transaction(db):
+        store.create_user(db, "a@example.org", "A", "hash")
+        db.execute("INSERT INTO users (id, email, name, password_hash, created_at) VALUES (1, 'b@example.org', 'B', 'h', 'now')")
+    assert not db.conn.in_transaction
+    assert list(db.query("SELECT email FROM users")) == []
 
-    def visit():
-        other = store.connection(path)  # this thread's own connection, as another worker has
-        about_to_write.set()
-        store.record_visit(other, user, "01-sample", "p1")
-        written.set()
-        store.close_connection()
 
-    with store.writers_turn(db):
-        thread = threading.Thread(target=visit)
-        thread.start()
-        assert about_to_write.wait(5)
-        assert not written.wait(0.2)  # it waits for this turn, not for SQLite's lock, which nobody holds
-    assert written.wait(5)
-    thread.join()
-    assert store.pages_read(db, user, "01-sample") == {"p1"}
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_short_lived_threads_leave_no_descriptor_open(tmp_path):
+    """The threaded development server runs each request in a thread of its own: 300 of them,
+    each reading and writing through its own connection, must leave the process's open files
+    where they were (a lock file opened per connection once ran a server out of descriptors)."""
+    path = str(tmp_path / "threads.db")
+    setup = store.connection(path)
+    store.migrate(setup)
+    user = store.create_user(setup, "a@example.org", "A", "hash")
+    errors = []
+
+    def request(n: int):
+        try:
+            db = store.connection(path)
+            store.record_visit(db, user, "01-sample", f"p{n % 7}")
+            store.pages_read(db, user, "01-sample")
+        except Exception as error:  # noqa: BLE001 (reported by the test)
+            errors.append(error)
+
+    def run_requests(count: int):
+        for n in range(count):
+            thread = threading.Thread(target=request, args=(n,))
+            thread.start()
+            thread.join()
+
+    run_requests(10)  # the interpreter's own files for threads are open from here on
+    before = open_descriptors()
+    run_requests(300)
+    assert errors == []
+    assert open_descriptors() <= before
+    assert len(store.pages_read(setup, user, "01-sample")) == 7
     store.close_connection()
 
 

@@ -45,8 +45,8 @@ def check() -> None:
 @course_cli.command("init-db")
 def init_db() -> None:
     """Create or migrate the database (this also happens at every start)."""
-    version = store.migrate(get_db())
-    click.echo(f"database ready at {current_app.config['DATABASE']} (schema version {version})")
+    applied = store.migrate(get_db())
+    click.echo(f"database ready at {current_app.config['DATABASE']} ({len(applied)} migrations applied, the last {applied[-1]})")
 
 
 @course_cli.command("demo")
