@@ -43,6 +43,16 @@ DEFAULT_LABELS = {
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DIGIT = "0-9\u0660-\u0669\u06f0-\u06f9"
+# A number with separators: a law or article number (27-14, 448-1), a year range (2023-2030), a
+# date, a code, a phone number (+212 5 37 00 00 00, 0800 00 47 47) or thousands (50 000). After
+# Arabic letters the Unicode bidi algorithm lays such a number out right to left ("14-27"), and
+# a line may break at its hyphen; it is shown as one left-to-right run that never breaks.
+NUMERAL = re.compile(
+    rf"\+?[{_DIGIT}]+(?:(?:[-\u2010\u2011\u2013/.:]|[ \u00a0\u202f](?=[{_DIGIT}]{{2,3}}(?![{_DIGIT}])))[{_DIGIT}]+)+"
+)
+NUMERAL_OPEN = '<bdi dir="ltr" class="num">'
+NUMERAL_CLOSE = "</bdi>"
 _TRAILING_ATTRS = re.compile(r"\s*\{\s*#([^\s}]*)((?:\s+\.[^\s}]+)*)\s*\}\s*$")
 _EXTERNAL = re.compile(r"^[a-z][a-z0-9+.-]*:|^//", re.IGNORECASE)
 
@@ -125,14 +135,14 @@ def _render_callout(renderer, tokens, idx, options, env) -> str:
     label = labels.get(name, name)
     if name == "discussion":
         if token.nesting == 1:
-            return f'<details class="callout callout-discussion"><summary>{html.escape(title or label)}</summary>\n'
+            return f'<details class="callout callout-discussion"><summary>{isolate_numerals(title or label)}</summary>\n'
         return "</details>\n"
     if token.nesting == -1:
         return "</div>\n"
     css = name if name in CALLOUTS else "unknown"
     heading = f'<span class="callout-kind">{html.escape(label)}</span>'
     if title:
-        heading += f' <span class="callout-name">{html.escape(title)}</span>'
+        heading += f' <span class="callout-name">{isolate_numerals(title)}</span>'
     return f'<div class="callout callout-{css}" role="note"><p class="callout-title">{heading}</p>\n'
 
 
@@ -187,6 +197,56 @@ def _render_table_close(renderer, tokens, idx, options, env) -> str:
     return "</table></div>\n"
 
 
+def _isolate_numerals(state) -> None:
+    """Wrap each number with separators of the text in <bdi dir="ltr" class="num"> (see NUMERAL)."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children = []
+        for token in block.children:
+            if token.type != "text" or not NUMERAL.search(token.content):
+                children.append(token)
+                continue
+            for piece, is_numeral in split_numerals(token.content):
+                if is_numeral:
+                    opening = Token("numeral_open", "bdi", 1, attrs={"dir": "ltr", "class": "num"})
+                    children += [opening, _text_token(piece, token), Token("numeral_close", "bdi", -1)]
+                else:
+                    children.append(_text_token(piece, token))
+        block.children = children
+
+
+def _text_token(content: str, like: Token) -> Token:
+    return Token("text", "", 0, content=content, level=like.level)
+
+
+def split_numerals(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (piece, is a number with separators) pieces, in order."""
+    pieces, at = [], 0
+    for match in NUMERAL.finditer(text):
+        if match.start() > at:
+            pieces.append((text[at:match.start()], False))
+        pieces.append((match.group(), True))
+        at = match.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
+
+
+def isolate_numerals(text: str) -> str:
+    """Plain text as HTML, escaped, with its numbers with separators isolated as in Markdown."""
+    return "".join(
+        f"{NUMERAL_OPEN}{html.escape(piece)}{NUMERAL_CLOSE}" if is_numeral else html.escape(piece)
+        for piece, is_numeral in split_numerals(text)
+    )
+
+
+def isolate_numerals_plain(text: str) -> str:
+    """Plain text with its numbers with separators between LRI and PDI, for where no markup may go
+    (a select's options)."""
+    return "".join(f"\u2066{piece}\u2069" if is_numeral else piece for piece, is_numeral in split_numerals(text))
+
+
 def _section_slug(text: str) -> str:
     slug = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
     return f"s-{slug}"
@@ -203,6 +263,7 @@ def make_markdown() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_section_slug)
     md.core.ruler.push("check_callouts", _check_callouts)
     md.core.ruler.push("content_links", _content_links)
+    md.core.ruler.push("isolate_numerals", _isolate_numerals)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     return md

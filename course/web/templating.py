@@ -22,6 +22,7 @@ from flask_babel import get_locale, get_timezone, get_translations
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
+from ..content.pipeline import isolate_numerals, isolate_numerals_plain
 from .context import get_course
 from .languages import LANGUAGE_NAMES
 
@@ -57,6 +58,17 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["when"] = remembered_stamps(lambda moment: babel_format_datetime(moment, "medium"))
     app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
     app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title)
+    app.jinja_env.filters["numerals"] = numerals
+    app.jinja_env.filters["numerals_plain"] = isolate_numerals_plain
+
+
+def numerals(text) -> Markup:
+    """Text from the content that is not Markdown (titles, summaries, terms, answers), escaped,
+    with its numbers with separators kept left to right on one line, as the Markdown pipeline
+    does (course/content/pipeline.py: NUMERAL). HTML already made is left as it is."""
+    if isinstance(text, Markup):
+        return text
+    return Markup(isolate_numerals(str(text)))  # noqa: S704 (escaped piece by piece)
 
 
 def module_title(slug: str) -> str:
