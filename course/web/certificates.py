@@ -128,7 +128,9 @@ def render_pdf(certificate: dict) -> bytes:
     html = render_template("certificates/document.html", certificate=certificate, qr=_qr(certificate), verify_url=_verify_url(certificate))
     fetcher = URLFetcher(allowed_protocols={"data"})
     stylesheet = weasyprint.CSS(filename=str(STYLESHEET), url_fetcher=fetcher)
-    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).write_pdf(stylesheets=[stylesheet])
+    return weasyprint.HTML(string=html, base_url=str(STYLESHEET.parent), url_fetcher=fetcher).write_pdf(
+        stylesheets=[stylesheet], pdf_variant="pdf/ua-1", pdf_tags=True,
+    )
 
 
 def _verify_url(certificate: dict) -> str:
