@@ -209,6 +209,21 @@ def _xapi_sent(db) -> None:
     """)
 
 
+@migrations(name="0008_user_time_zone")
+def _user_time_zone(db) -> None:
+    """The time zone each person sees dates in (an IANA name such as Africa/Casablanca); NULL is
+    the site's default (the TIME_ZONE setting)."""
+    db.execute("ALTER TABLE users ADD COLUMN time_zone TEXT")
+
+
+@migrations(name="0009_attempt_draft")
+def _attempt_draft(db) -> None:
+    """The answers of an open attempt, kept when the learner switches language in the middle of
+    the quiz (JSON: the language and layout of the form, and its fields), so the quiz comes back
+    in the other language with them filled in."""
+    db.execute("ALTER TABLE attempts ADD COLUMN draft TEXT")
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -337,6 +352,10 @@ def rename_user(db, user_id: int, name: str, by_user: int | None = None) -> bool
     return True
 
 
+def set_user_time_zone(db, user_id: int, time_zone: str | None) -> None:
+    db.execute("UPDATE users SET time_zone = ? WHERE id = ?", (time_zone, user_id))
+
+
 def set_user_lang(db, user_id: int, lang: str) -> None:
     db.execute( "UPDATE users SET lang = ? WHERE id = ?", (lang, user_id))
 
@@ -370,8 +389,20 @@ def clear_signin_failures(db, email: str) -> None:
 # Cohorts
 
 
+def join_code_key(code: str) -> str:
+    """A join code as compared: capitals, without the hyphens and spaces people leave out or add."""
+    return "".join(code.upper().replace("-", " ").split())
+
+
 def cohort_by_code(db, code: str) -> dict | None:
-    return _one(db, "SELECT * FROM cohorts WHERE join_code = ?", (code.strip().upper(),))
+    """The cohort whose join code this is, typed with or without its hyphens (DEMO2026 is DEMO-2026).
+    Cohorts are few (one per posting batch), so comparing every code is cheap."""
+    return _one(db, "SELECT * FROM cohorts WHERE replace(join_code, '-', '') = ?", (join_code_key(code),))
+
+
+def _code_taken(db, join_code: str, cohort_id: int | None = None) -> bool:
+    found = cohort_by_code(db, join_code)
+    return found is not None and found["id"] != cohort_id
 
 
 def join_cohort(db, cohort_id: int, user_id: int) -> None:
@@ -417,11 +448,13 @@ def pages_read(db, user_id: int, module: str) -> set[str]:
     return {row[0] for row in db.execute("SELECT page FROM page_visits WHERE user_id = ? AND module = ?", (user_id, module))}
 
 
-def last_visit(db, user_id: int) -> dict | None:
+def last_visit(db, user_id: int, module: str | None = None) -> dict | None:
+    """The page the user opened last, in the whole course or in one module."""
+    where, params = ("user_id = ? AND module = ?", (user_id, module)) if module else ("user_id = ?", (user_id,))
     return _one(
         db,
-        "SELECT module, page, last_seen FROM page_visits WHERE user_id = ? ORDER BY last_seen DESC, rowid DESC LIMIT 1",
-        (user_id,),
+        f"SELECT module, page, last_seen FROM page_visits WHERE {where} ORDER BY last_seen DESC, rowid DESC LIMIT 1",  # noqa: S608 (fixed text)
+        params,
     )
 
 
@@ -446,6 +479,17 @@ def start_attempt(db, user_id: int, module: str, lang: str, quiz_version: str, s
 
 def attempt_by_id(db, attempt_id: int) -> dict | None:
     return _one(db, "SELECT * FROM attempts WHERE id = ?", (attempt_id,))
+
+
+def save_draft(db, attempt_id: int, lang: str, layout: str, fields: dict[str, list[str]]) -> bool:
+    """Keep the answers given so far in an open attempt (see migration 0009); False once it is submitted."""
+    draft = json.dumps({"lang": lang, "layout": layout, "fields": fields}, ensure_ascii=False)
+    return db.execute("UPDATE attempts SET draft = ? WHERE id = ? AND submitted_at IS NULL", (draft, attempt_id)).rowcount == 1
+
+
+def attempt_draft(attempt: dict) -> dict | None:
+    """The draft save_draft() kept in an attempt row: {"lang", "layout", "fields"}, or None."""
+    return json.loads(attempt["draft"]) if attempt.get("draft") else None
 
 
 def submit_attempt(db, attempt_id: int, lang: str, quiz_version: str, result, responses: dict) -> bool:
@@ -547,7 +591,9 @@ def set_user_password(db, user_id: int, password_hash: str) -> None:
 
 
 def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id: int) -> int | None:
-    """The new cohort's id, or None when the join code is taken."""
+    """The new cohort's id, or None when the join code is taken (with or without its hyphens)."""
+    if _code_taken(db, join_code):
+        return None
     try:
         cursor = db.execute(
             "INSERT INTO cohorts (name, join_code, deadline, owner_id, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -559,7 +605,9 @@ def create_cohort(db, name: str, join_code: str, deadline: str | None, owner_id:
 
 
 def update_cohort(db, cohort_id: int, name: str, join_code: str, deadline: str | None) -> bool:
-    """False when the join code belongs to another cohort."""
+    """False when the join code belongs to another cohort (with or without its hyphens)."""
+    if _code_taken(db, join_code, cohort_id):
+        return False
     try:
         db.execute(
             "UPDATE cohorts SET name = ?, join_code = ?, deadline = ? WHERE id = ?",
@@ -611,6 +659,16 @@ def delete_cohort(db, cohort_id: int) -> bool:
 
 def is_member(db, cohort_id: int, user_id: int) -> bool:
     return _one(db, "SELECT 1 AS yes FROM memberships WHERE cohort_id = ? AND user_id = ?", (cohort_id, user_id)) is not None
+
+
+def shared_cohort(db, trainer_id: int | None, learner_id: int) -> dict | None:
+    """A cohort of the trainer's (any cohort, for trainer_id None) that the learner is in."""
+    owner, params = ("AND c.owner_id = ?", (learner_id, trainer_id)) if trainer_id is not None else ("", (learner_id,))
+    return _one(
+        db,
+        f"SELECT c.* FROM cohorts c JOIN memberships m ON m.cohort_id = c.id WHERE m.user_id = ? {owner} ORDER BY c.id LIMIT 1",  # noqa: S608 (fixed text)
+        params,
+    )
 
 
 def trainer_sees_learner(db, trainer_id: int, learner_id: int) -> bool:

@@ -59,8 +59,9 @@ def test_a_database_left_by_schema_version_7_is_carried_forward_with_all_its_dat
     assert all(before.values()) and len(before) == 10
     db = store.connection(str(tmp_path / "v7.db"))
     assert store.migrate(db) == store.migration_names()
-    for table, rows in before.items():
-        assert db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall() == rows, table  # noqa: S608 (names from the schema)
+    for table, rows in before.items():  # every row as it was, in the columns it had (later migrations add some)
+        after = db.execute(f"SELECT * FROM [{table}] ORDER BY 1, 2").fetchall()  # noqa: S608 (names from the schema)
+        assert [row[: len(rows[0])] for row in after] == rows, table
     assert store.attempt_responses(db, 1)["q1"] == {"response": (0, 2), "correct": True}
     assert [e["action"] for e in store.certificate_history(db, 1)] == ["revoked", "reinstated"]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -84,7 +85,7 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch)
         store.migrate(db)
     assert not db.conn.in_transaction
     assert "xapi_sent" not in db.table_names()
-    assert [m.name for m in store.migrations.pending(db)] == ["0007_xapi_sent"]
+    assert [m.name for m in store.migrations.pending(db)] == store.migration_names()[6:]
     assert store.user_by_email(db, "a@example.org")["name"] == "A"
     store.close_connection()
 

@@ -283,10 +283,14 @@ def test_a_trainer_sees_attempt_results_only_of_their_own_learners(app, trainer,
     db = db_of(app)
     amina = store.submitted_attempts(db, store.user_by_email(db, "amina@example.org")["id"])[0]
     driss = store.submitted_attempts(db, store.user_by_email(db, "driss@example.org")["id"])[0]
-    assert trainer[1].get(f"/en/quizzes/01-sample/attempts/{amina['id']}").status_code == 200
+    # The learner's address takes the trainer to the trainer's own review of the attempt.
+    moved = trainer[1].get(f"/en/quizzes/01-sample/attempts/{amina['id']}")
+    assert moved.status_code == 302 and moved.location.endswith(f"/en/trainer/attempts/{amina['id']}")
+    assert trainer[1].get(moved.location).status_code == 200
     assert trainer[1].get(f"/en/quizzes/01-sample/attempts/{driss['id']}").status_code == 403
+    assert trainer[1].get(f"/en/trainer/attempts/{driss['id']}").status_code == 403
     make_user(app, "admin@example.org", "Ada Admin", role="admin")
-    assert signed_in(app, "admin@example.org").get(f"/en/quizzes/01-sample/attempts/{driss['id']}").status_code == 200
+    assert signed_in(app, "admin@example.org").get(f"/en/trainer/attempts/{driss['id']}").status_code == 200
 
 
 # Exports

@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SIGNIN_FAILURE_MINUTES=15,
         BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
         BABEL_DEFAULT_LOCALE=languages.DEFAULT_LANGUAGE,
+        TIME_ZONE="Africa/Casablanca",  # dates and times are shown in it unless a person chooses another
     )
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("COURSE")
@@ -48,10 +49,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config.setdefault("CONTENT_AUTO_RELOAD", app.debug)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = languages.valid_time_zone(app.config["TIME_ZONE"]) or "UTC"
 
     app.request_class = forms.Request
     app.session_interface = SessionCookies()
-    Babel(app, locale_selector=languages.select_language)
+    Babel(app, locale_selector=languages.select_language, timezone_selector=languages.select_time_zone)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"

@@ -13,6 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import store
 from .context import get_db
+from .errors import fail
+from .languages import time_zones, valid_time_zone
 from .permissions import User
 
 bp = Blueprint("auth", __name__, url_prefix="/<lang>")
@@ -125,4 +127,17 @@ def profile():
         error = _("No cohort has this join code. Check it with your trainer.")
         status = 422
     cohorts = store.cohorts_of_user(db, current_user.id)
-    return render_template("auth/profile.html", cohorts=cohorts, error=error), status
+    return render_template("auth/profile.html", cohorts=cohorts, error=error, time_zones=time_zones(),
+                           site_zone=current_app.config["BABEL_DEFAULT_TIMEZONE"]), status
+
+
+@bp.route("/profile/time-zone", methods=["POST"])
+@login_required
+def time_zone():
+    """The time zone this person sees dates and times in; empty: the site's."""
+    chosen = request.form.get("time_zone", "")
+    if chosen and not valid_time_zone(chosen):
+        fail(400, _("Choose a time zone from the list."))
+    store.set_user_time_zone(get_db(), current_user.id, chosen or None)
+    flash(_("Dates and times are now shown in the time zone you chose."), "success")
+    return redirect(url_for("auth.profile"), code=303)

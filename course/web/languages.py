@@ -34,6 +34,25 @@ def preferred_language() -> str:
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
+def select_time_zone() -> str | None:
+    """The signed-in person's own time zone; None is the site's (TIME_ZONE)."""
+    if current_user and current_user.is_authenticated:
+        return getattr(current_user, "time_zone", None)
+    return None
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> tuple[str, ...]:
+    """Every IANA time zone name this machine knows, sorted: what a person may choose."""
+    from zoneinfo import available_timezones
+
+    return tuple(sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))) + ["UTC"])
+
+
+def valid_time_zone(name: str | None) -> str | None:
+    return name if name in time_zones() else None
+
+
 @lru_cache(maxsize=64)
 def direction(lang: str) -> str:
     return Locale.parse(lang).text_direction

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, session
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_from_directory, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from .. import store
+from ..content import LANGUAGES
 from ..grading import display_order, field_name, form_layout, grade_attempt, parse_responses
 from ..progress import course_progress, module_progress, overall_percent
 from .certificates import issue_on_submission
@@ -45,8 +47,13 @@ def home():
     resume = _resume_point(course) if current_user.is_authenticated else None
     return render_template(
         "learn/home.html", modules=modules, overall=overall_percent(progress), resume=resume,
-        description=course.description(g.lang),
+        description=course.description(g.lang), course_complete=_complete(progress),
     )
+
+
+def _complete(progress) -> bool:
+    """Every module complete: the course is done and the certificate is the next step."""
+    return current_user.is_authenticated and bool(progress) and all(p.complete for p in progress)
 
 
 def _resume_point(course):
@@ -64,7 +71,16 @@ def module(slug: str):
     visited, best = _learner_records()
     progress = module_progress(get_course(), slug, visited.get(slug, set()), best.get(slug))
     quiz = get_course().quiz(slug, g.lang)
-    return render_template("learn/module.html", module=module, progress=progress, quiz=quiz, visited=visited.get(slug, set()))
+    return render_template(
+        "learn/module.html", module=module, progress=progress, quiz=quiz, visited=visited.get(slug, set()),
+        reading_from=_stopped_at(module),
+    )
+
+
+def _stopped_at(module):
+    """The page of the module the learner opened last (where "Continue reading" goes), else the first."""
+    last = store.last_visit(get_db(), current_user.id, module.slug) if current_user.is_authenticated else None
+    return (module.page(last["page"]) if last else None) or module.pages[0]
 
 
 @bp.route("/modules/<slug>/<page_id>")
@@ -163,9 +179,11 @@ def quiz(slug: str):
         if attempt is None:
             attempt_id = store.start_attempt(db, current_user.id, slug, quiz.lang, quiz.version, secrets.randbits(31))
             attempt = store.attempt_by_id(db, attempt_id)
-        return _render_quiz(module, quiz, attempt, {}, [])
+        return _render_quiz(module, quiz, attempt, _draft_answers(course, attempt), [])
     user_id = current_user.id
     attempt = _own_attempt(request.form.get("attempt", ""), slug, user_id)
+    if request.form.get("switch_lang") in LANGUAGES and not attempt["submitted_at"]:
+        return _switch_language(attempt, quiz, request.form["switch_lang"])
     if attempt["submitted_at"]:
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
     if request.form.get("layout") != form_layout(quiz):
@@ -180,6 +198,28 @@ def quiz(slug: str):
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
     issue_on_submission(db, course, user_id)
     return redirect(_result_address(slug, attempt["id"]), code=303)
+
+
+def _switch_language(attempt: dict, quiz, lang: str):
+    """The language switch of a quiz page submits the answers given so far: they are kept in the
+    open attempt and the quiz opens in the other language with them (no script needed)."""
+    layout = request.form.get("layout", "")
+    given_in = next((q for q in get_course().quizzes.get(quiz.slug, {}).values() if form_layout(q) == layout), None)
+    if given_in is not None:  # else the form came from a quiz changed since: its positions mean nothing now
+        fields = {name: values for name, values in request.form.to_dict(flat=False).items() if name.startswith("q-")}
+        store.save_draft(get_db(), attempt["id"], given_in.lang, layout, fields)
+    return redirect(url_for("learn.quiz", slug=quiz.slug, lang=lang), code=303)
+
+
+def _draft_answers(course, attempt: dict) -> dict:
+    """The answers kept by a language switch, as form fields. Positions point to the options as the
+    attempt shows them, the same in every language; they are used only while the quiz they were
+    given in has not changed since."""
+    draft = store.attempt_draft(attempt)
+    if not draft:
+        return {}
+    given_in = course.quizzes.get(attempt["module"], {}).get(draft["lang"])
+    return draft["fields"] if given_in is not None and form_layout(given_in) == draft["layout"] else {}
 
 
 def _result_address(slug: str, attempt_id: int) -> str:
@@ -210,7 +250,22 @@ def _render_quiz(module, quiz, attempt, form: dict, errors: list, status: int = 
     return render_template(
         "learn/quiz.html", module=module, quiz=quiz, attempt=attempt, orders=orders, form=form,
         missing=missing, tampered=tampered, changed=changed, field_name=field_name, past=past, layout=form_layout(quiz),
+        says_select_all=says_select_all,
     ), status
+
+
+# How authors write "tick all that apply" in a question's text, per language of the quiz.
+_SELECT_ALL = {
+    "en": re.compile(r"\b(tick|select|check|choose|mark)\s+all\b", re.IGNORECASE),
+    "fr": re.compile(r"\b(cochez|sélectionnez|choisissez|indiquez)\s+(toutes|tous)\b", re.IGNORECASE),
+    "ar": re.compile(r"(اختاروا|اختر|اختاري|حدّدوا|حددوا|ضعوا)\s+(كل|جميع)"),
+}
+
+
+def says_select_all(question) -> bool:
+    """Whether the question's own text already asks for every right option: the quiz then does not
+    add its own "Select all that apply", which a screen reader would read twice."""
+    return any(pattern.search(question.prompt_html) for pattern in _SELECT_ALL.values())
 
 
 @bp.route("/quizzes/<slug>/attempts/<int:attempt_id>")
@@ -221,6 +276,8 @@ def attempt(slug: str, attempt_id: int):
         abort(404)
     if not may_see_learner(current_user, attempt["user_id"]):  # a trainer: only learners of their own cohorts
         fail(403, _("This quiz attempt belongs to someone else."))
+    if attempt["user_id"] != current_user.id:  # a trainer reviews it on a page of their own
+        return redirect(url_for("trainer.attempt", attempt_id=attempt_id))
     course = get_course()
     module, quiz = _module_or_404(slug), course.quiz(slug, g.lang)
     answered = course.quizzes.get(slug, {}).get(attempt["lang"])
@@ -229,7 +286,23 @@ def attempt(slug: str, attempt_id: int):
         "learn/result.html", module=module, quiz=quiz, attempt=attempt, responses=responses,
         # Languages share answer keys, so an unedited quiz can be reviewed in any language.
         unchanged=quiz is not None and answered is not None and answered.version == attempt["quiz_version"],
+        next_step=_next_step(course, slug) if attempt["passed"] else None,
     )
+
+
+def _next_step(course, slug: str) -> tuple[str, str]:
+    """(label, address) of what follows a passed quiz: the certificate once every module is
+    complete, else the next module not yet complete (the first after this one, then from the top)."""
+    visited, best = _learner_records()
+    progress = course_progress(course, visited, best)
+    if _complete(progress):
+        return _("See your certificate"), url_for("certificates.mine")
+    slugs = [p.slug for p in progress]
+    after = slugs.index(slug) + 1 if slug in slugs else 0
+    following = next(p for p in progress[after:] + progress[:after] if not p.complete)
+    module = course.module(following.slug, g.lang)
+    label = _("Back to the module: %(title)s") if following.slug == slug else _("Next module: %(title)s")
+    return label % {"title": module.title}, url_for("learn.module", slug=following.slug)
 
 
 media = Blueprint("media", __name__)

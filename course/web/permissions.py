@@ -21,6 +21,7 @@ class User(UserMixin):
         self.email = row["email"]
         self.role = row["role"]
         self.lang = row["lang"]
+        self.time_zone = row.get("time_zone")  # None: the site's
 
     @property
     def is_active(self) -> bool:

@@ -11,6 +11,7 @@ depend only on their inputs, are remembered.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from babel import numbers
@@ -55,9 +56,9 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["url_for"] = remembered_url_for(app)
     app.jinja_env.globals["format_percent"] = format_percent
     app.jinja_env.globals["remembered"] = remembered_fragments()
-    app.jinja_env.filters["when"] = remembered_stamps(lambda moment: babel_format_datetime(moment, "medium"))
+    app.jinja_env.filters["when"] = remembered_stamps(lambda moment: f"{babel_format_datetime(moment, 'medium')} ({zone_name()})")
     app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
-    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title)
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title, zone_name=zone_name)
     app.jinja_env.filters["numerals"] = numerals
     app.jinja_env.filters["numerals_plain"] = isolate_numerals_plain
 
@@ -69,6 +70,14 @@ def numerals(text) -> Markup:
     if isinstance(text, Markup):
         return text
     return Markup(isolate_numerals(str(text)))  # noqa: S704 (escaped piece by piece)
+
+
+def zone_name() -> str:
+    """The time zone dates are shown in, named in the page's language ("Morocco Time", "heure : Maroc")."""
+    zone = _timezone()
+    if str(zone) == "UTC":
+        return "UTC"
+    return babel_format_datetime(datetime.now(UTC), "VVVV")
 
 
 def module_title(slug: str) -> str:
@@ -165,8 +174,6 @@ def remembered_stamps(format_moment):
 
     A dashboard formats a date for each of its learners, about 60 µs each with Babel; the text
     depends only on the stamp, the language and the time zone, so it is remembered under them."""
-    from datetime import datetime
-
     cache: dict = {}
 
     def formatted(stamp) -> str:

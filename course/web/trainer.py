@@ -33,7 +33,7 @@ from ..csvexport import to_csv
 from .context import get_course, get_db
 from .errors import fail
 from .languages import direction
-from .permissions import own_cohort_or_403, own_learners_certificate_or_403, trainer_required
+from .permissions import may_see_learner, own_cohort_or_403, own_learners_certificate_or_403, trainer_required
 from .templating import format_percent
 from .templating import gettext as _  # Flask-Babel's, faster: the dashboard words hundreds of cells
 
@@ -263,6 +263,28 @@ def _answers(attempt: dict, responses: dict) -> list[tuple]:
         rows.append((question, question_id, answer, stored["correct"]))
     order = {q.id: n for n, q in enumerate(quiz.questions)} if quiz else {}
     return sorted(rows, key=lambda r: (order.get(r[1], len(order)), r[1]))
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@trainer_required
+def attempt(attempt_id: int):
+    """A learner's submitted attempt as their trainer reviews it: the learner named, the questions
+    and options in the trainer's language, which the learner chose, and the way back."""
+    db, course = get_db(), get_course()
+    attempt = store.attempt_by_id(db, attempt_id)
+    if attempt is None or not attempt["submitted_at"] or course.module(attempt["module"], g.lang) is None:
+        abort(404)
+    if not may_see_learner(current_user, attempt["user_id"]):
+        fail(403, _("This quiz attempt belongs to a learner outside your cohorts."))
+    slug, learner = attempt["module"], store.user_by_id(db, attempt["user_id"])
+    quiz, answered = course.quiz(slug, g.lang), course.quizzes.get(slug, {}).get(attempt["lang"])
+    cohort = store.shared_cohort(db, None if current_user.role == "admin" else current_user.id, learner["id"])
+    return render_template(
+        "learn/result.html", module=course.module(slug, g.lang), quiz=quiz, attempt=attempt,
+        responses=store.attempt_responses(db, attempt_id),
+        unchanged=quiz is not None and answered is not None and answered.version == attempt["quiz_version"],
+        learner=learner, cohort=cohort, next_step=None,
+    )
 
 
 def _page_title(slug: str, page_id: str) -> str:

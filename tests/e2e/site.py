@@ -83,7 +83,7 @@ PAGES: dict[str, list[Entry]] = {
         Entry("preview", "trainer.preview_index", "/{lang}/trainer/preview/"),
         Entry("preview-module", "trainer.preview_module", "/{lang}/trainer/preview/{module}/"),
         Entry("preview-quiz", "trainer.preview_quiz", "/{lang}/trainer/preview/{module}/quiz"),
-        Entry("result", "learn.attempt", "/{lang}/quizzes/{module}/attempts/{attempt}"),
+        Entry("attempt", "trainer.attempt", "/{lang}/trainer/attempts/{attempt}"),
     ],
     "admin": [
         Entry("users", "admin.users", "/{lang}/admin/users"),
