@@ -44,7 +44,7 @@ def bar_chart(title: str, description: str, bars: list[tuple[str, float, str]], 
         # Anchored at "start", which the chart's direction turns into the right-hand side in Arabic.
         body += [
             f'<text x="{start}" y="{top + 14}" text-anchor="start" font-size="14" fill="{TEXT}">{escape(label)}</text>',
-            f'<rect x="{track_x}" y="{top + 22}" width="{track}" height="{bar_height}" fill="{TRACK}" rx="3"/>',
+            f'<rect class="chart-track" x="{track_x}" y="{top + 22}" width="{track}" height="{bar_height}" fill="{TRACK}" rx="3"/>',
             f'<rect class="chart-bar" x="{bar_x}" y="{top + 22}" width="{length}" height="{bar_height}" fill="{BAR}" rx="3"/>',
             f'<text x="{value_x}" y="{top + 37}" text-anchor="start" font-size="14" font-weight="bold" fill="{TEXT}">{escape(value)}</text>',
         ]

@@ -20,7 +20,7 @@ def parse_module(text: str, slug: str, lang: str, ctx: RenderContext) -> tuple[M
         problems.append(Problem(ctx.path, 1, "a module needs at least one page: '# Title {#page-id}'"))
     pages = []
     for section in sections:
-        html, found = render_body(section.body, replace(ctx, line_offset=section.body_offset, doc_id=section.id))
+        html, found = render_body(section.body, replace(ctx, line_offset=section.body_offset, doc_id=section.id, doc_title=section.title))
         problems += found
         pages.append(Page(section.id, section.title, html, section.line))
     if meta is None or field_problems or not pages:

@@ -40,6 +40,7 @@ DEFAULT_LABELS = {
     "consular-practice": "Consular practice",
     "discussion": "Discussion",
     "table": "Table",
+    "table-scrolls": "Scroll sideways to see every column.",
 }
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -69,6 +70,7 @@ class RenderContext:
     glossary_ids: frozenset[str] | None = None
     labels: dict | None = None
     doc_id: str = ""
+    doc_title: str = ""  # the page's title: what a table under no heading of its own is named after
 
     def env(self) -> dict:
         return {"ctx": self, "problems": [], "docId": self.doc_id}
@@ -186,15 +188,62 @@ def _check_image(env, block, token, ctx: RenderContext) -> None:
     token.attrSet("loading", "lazy")
 
 
+_CAPTION = re.compile(r"^(?:Table|Tableau|جدول)\s*:\s*(.+)$", re.DOTALL)
+
+
+def _table_structure(state) -> None:
+    """Give each table a caption and its rows their headers.
+
+    The caption is a paragraph 'Table: …' just before the table (shown), else the heading the
+    table stands under, or the page's title (for screen readers: the heading is in sight already). The first cell of
+    each body row heads its row; an empty header cell is a plain cell, not a nameless header."""
+    tokens, heading = state.tokens, state.env["ctx"].doc_title
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            heading = tokens[i + 1].content
+        elif token.type == "table_open":
+            token.meta["caption"], token.meta["caption_shown"] = heading, False
+            if i >= 3 and tokens[i - 1].type == "paragraph_close" and (found := _CAPTION.match(tokens[i - 2].content.strip())):
+                token.meta["caption"], token.meta["caption_shown"] = found.group(1), True
+                for hidden in tokens[i - 3 : i]:
+                    hidden.hidden = True
+                tokens[i - 2].children = []
+        elif token.type == "tr_open":
+            _head_the_row(tokens, i)
+
+
+def _head_the_row(tokens, at: int) -> None:
+    end = next(j for j in range(at, len(tokens)) if tokens[j].type == "tr_close")
+    cells = [j for j in range(at, end) if tokens[j].type in ("th_open", "td_open")]
+    closes = [j for j in range(at, end) if tokens[j].type in ("th_close", "td_close")]
+    for n, (opening, closing) in enumerate(zip(cells, closes, strict=True)):
+        if tokens[opening].type == "th_open":
+            if not tokens[opening + 1].content.strip():
+                tokens[opening].tag = tokens[closing].tag = "td"
+            else:
+                tokens[opening].attrSet("scope", "col")
+        elif n == 0:
+            tokens[opening].tag = tokens[closing].tag = "th"
+            tokens[opening].attrSet("scope", "row")
+
+
 def _render_table_open(renderer, tokens, idx, options, env) -> str:
     labels = env["ctx"].labels or DEFAULT_LABELS
-    label = html.escape(labels.get("table", "Table"))
-    # A wide table scrolls inside its own box, not the page; the box is focusable for keyboards.
-    return f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0"><table>\n'
+    caption = tokens[idx].meta.get("caption") or labels.get("table", "Table")
+    hidden = "" if tokens[idx].meta.get("caption_shown") else ' class="visually-hidden"'
+    first_row_end = next(j for j in range(idx, len(tokens)) if tokens[j].type == "tr_close")
+    columns = sum(t.type in ("th_open", "td_open") for t in tokens[idx:first_row_end])
+    wide = " table-wide" if columns >= 3 else ""
+    # A wide table scrolls inside its own box, not the page; the box is focusable for keyboards,
+    # named after the table, and says on a narrow screen that it scrolls.
+    return (f'<div class="table-scroll{wide}" role="region" aria-label="{html.escape(caption)}" tabindex="0">'
+            f'<table>\n<caption{hidden}>{isolate_numerals(caption)}</caption>\n')
 
 
 def _render_table_close(renderer, tokens, idx, options, env) -> str:
-    return "</table></div>\n"
+    labels = env["ctx"].labels or DEFAULT_LABELS
+    note = html.escape(labels.get("table-scrolls", "Scroll sideways to see every column."))
+    return f'</table><p class="scroll-note" aria-hidden="true">{note}</p></div>\n'
 
 
 def _isolate_numerals(state) -> None:
@@ -264,6 +313,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("check_callouts", _check_callouts)
     md.core.ruler.push("content_links", _content_links)
     md.core.ruler.push("isolate_numerals", _isolate_numerals)
+    md.core.ruler.push("table_structure", _table_structure)
     md.add_render_rule("table_open", _render_table_open)
     md.add_render_rule("table_close", _render_table_close)
     return md

@@ -25,6 +25,7 @@ def callout_labels() -> dict[str, dict[str, str]]:
                 "consular-practice": gettext("Consular practice"),
                 "discussion": gettext("Discussion"),
                 "table": gettext("Table"),
+                "table-scrolls": gettext("Scroll sideways to see every column."),
             }
     return labels
 

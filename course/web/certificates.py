@@ -145,7 +145,7 @@ def _verify_url(certificate: dict) -> str:
 def _qr(certificate: dict) -> str:
     import segno
 
-    return segno.make(_verify_url(certificate), error="m").svg_data_uri(scale=4, border=2)
+    return segno.make(_verify_url(certificate), error="m").svg_data_uri(scale=4, border=2, dark="#000", light="#fff")
 
 
 @bp.route("/<lang>/verify")
