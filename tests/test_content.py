@@ -205,3 +205,12 @@ def test_a_broken_file_is_left_out_and_the_rest_still_loads(course_dir):
     course = load_course(course_dir)
     assert "en" not in course.modules["01-sample"]
     assert course.module("01-sample", "en").lang == "fr"
+
+
+def test_a_passage_in_another_language_is_marked_and_a_bad_code_reported(course_dir):
+    replace_in(course_dir, "modules/01-sample/fr.md", "# Liste de contrôle {#checklist}",
+               "# Liste de contrôle {#checklist}\n\nLe [Trafficking in Persons Report]{lang=en} et [ceci]{lang=anglais}.")
+    course = load_course(course_dir)
+    html = course.modules["01-sample"]["fr"].page("checklist").html
+    assert '<span lang="en" dir="ltr">Trafficking in Persons Report</span>' in html
+    assert any("'{lang=anglais}' is not a language code" in p.message and p.path.endswith("fr.md") for p in course.problems)

@@ -32,6 +32,7 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
             path=str(path.relative_to(root)),
             glossary_url=f"{base_url}/{lang}/glossary",
             labels=(labels or {}).get(lang),
+            lang=lang,
             **extra,
         )
 

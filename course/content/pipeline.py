@@ -15,6 +15,7 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -71,6 +72,7 @@ class RenderContext:
     labels: dict | None = None
     doc_id: str = ""
     doc_title: str = ""  # the page's title: what a table under no heading of its own is named after
+    lang: str = ""  # the language the text is written in
 
     def env(self) -> dict:
         return {"ctx": self, "problems": [], "docId": self.doc_id}
@@ -246,6 +248,68 @@ def _render_table_close(renderer, tokens, idx, options, env) -> str:
     return f'</table><p class="scroll-note" aria-hidden="true">{note}</p></div>\n'
 
 
+LANG_TAG = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+RIGHT_TO_LEFT = {"ar", "fa", "he", "ur"}
+_ARABIC_LETTERS = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+ARABIC_RUN = re.compile(rf"[{_ARABIC_LETTERS}]+(?:[\s\u060c]+[{_ARABIC_LETTERS}]+)*")
+
+
+def _mark_languages(state) -> None:
+    """Passages in another language get their lang (WCAG 3.1.2) and direction.
+
+    An author writes `[Trafficking in Persons Report]{lang=en}`; Arabic script inside a French or
+    English text (a language name such as العربية, a term in Arabic) is Arabic, and is marked
+    without being asked."""
+    ctx: RenderContext = state.env["ctx"]
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children, inside = [], 0
+        for token in block.children:
+            if token.type == "span_open":
+                lang = token.attrGet("lang")
+                if lang is not None and not LANG_TAG.match(str(lang)):
+                    report(state.env, block, f"'{{lang={lang}}}' is not a language code: write one such as en, fr, ar or pt-BR")
+                    token.attrs.pop("lang")
+                elif lang is not None:
+                    token.attrSet("dir", "rtl" if str(lang).split("-")[0] in RIGHT_TO_LEFT else "ltr")
+                    inside += 1
+                    token.meta["lang"] = True
+            elif token.type == "span_close" and inside and _opening_had_lang(children):
+                inside -= 1
+            if token.type == "text" and not inside and ctx.lang and ctx.lang not in RIGHT_TO_LEFT and ARABIC_RUN.search(token.content):
+                children += _arabic_runs(token)
+                continue
+            children.append(token)
+        block.children = children
+
+
+def _opening_had_lang(children: list[Token]) -> bool:
+    """Whether the span being closed is one that carries a lang (spans nest in order)."""
+    depth = 0
+    for token in reversed(children):
+        if token.type == "span_close":
+            depth += 1
+        elif token.type == "span_open":
+            if depth == 0:
+                return bool(token.meta.get("lang"))
+            depth -= 1
+    return False
+
+
+def _arabic_runs(token: Token) -> list[Token]:
+    pieces, at = [], 0
+    for match in ARABIC_RUN.finditer(token.content):
+        if match.start() > at:
+            pieces.append(_text_token(token.content[at:match.start()], token))
+        pieces += [Token("span_open", "span", 1, attrs={"lang": "ar", "dir": "rtl"}), _text_token(match.group(), token),
+                   Token("span_close", "span", -1)]
+        at = match.end()
+    if at < len(token.content):
+        pieces.append(_text_token(token.content[at:], token))
+    return pieces
+
+
 def _isolate_numerals(state) -> None:
     """Wrap each number with separators of the text in <bdi dir="ltr" class="num"> (see NUMERAL)."""
     for block in state.tokens:
@@ -308,10 +372,12 @@ def make_markdown() -> MarkdownIt:
     md.use(container_plugin, name="callout", validate=_is_callout_opening, render=_render_callout)
     md.use(footnote_plugin)
     md.use(deflist_plugin)
+    md.use(attrs_plugin, after=("span_close",), spans=True, allowed=["lang"])  # [text]{lang=en}
     md.core.ruler.before("inline", "heading_ids", _heading_ids)
     md.use(anchors_plugin, min_level=2, max_level=3, slug_func=_section_slug)
     md.core.ruler.push("check_callouts", _check_callouts)
     md.core.ruler.push("content_links", _content_links)
+    md.core.ruler.push("mark_languages", _mark_languages)
     md.core.ruler.push("isolate_numerals", _isolate_numerals)
     md.core.ruler.push("table_structure", _table_structure)
     md.add_render_rule("table_open", _render_table_open)

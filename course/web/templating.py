@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from ..content.pipeline import isolate_numerals, isolate_numerals_plain
 from .context import get_course
-from .languages import LANGUAGE_NAMES
+from .languages import LANGUAGE_NAMES, direction
 
 MAX_URLS = 20_000
 MAX_STAMPS = 20_000
@@ -58,7 +58,8 @@ def install(app: Flask) -> None:
     app.jinja_env.globals["remembered"] = remembered_fragments()
     app.jinja_env.filters["when"] = remembered_stamps(lambda moment: f"{babel_format_datetime(moment, 'medium')} ({zone_name()})")
     app.jinja_env.filters["day"] = remembered_stamps(lambda moment: babel_format_date(moment, "long"))
-    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title, zone_name=zone_name)
+    app.jinja_env.globals.update(language_names=LANGUAGE_NAMES, module_title=module_title, zone_name=zone_name,
+                                  language_name=language_name)
     app.jinja_env.filters["numerals"] = numerals
     app.jinja_env.filters["numerals_plain"] = isolate_numerals_plain
 
@@ -70,6 +71,12 @@ def numerals(text) -> Markup:
     if isinstance(text, Markup):
         return text
     return Markup(isolate_numerals(str(text)))  # noqa: S704 (escaped piece by piece)
+
+
+def language_name(code: str) -> Markup:
+    """A language's name in its own language and script, marked as such (العربية in a French page)."""
+    name = LANGUAGE_NAMES.get(code, code)
+    return Markup('<span lang="%s" dir="%s">%s</span>') % (code, direction(code), name)
 
 
 def zone_name() -> str:

@@ -159,3 +159,32 @@ def test_the_qr_code_keeps_its_light_background_in_a_dark_high_contrast_theme(ro
     light = sum(p > 200 for p in pixels) / len(pixels)
     dark = sum(p < 60 for p in pixels) / len(pixels)
     assert light > 0.3 and dark > 0.2, f"QR code drawn {light:.0%} light, {dark:.0%} dark"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_arabic_words_in_french_and_english_pages_are_marked_as_arabic(role_pages, site, lang):
+    """WCAG 3.1.2: a screen reader reads العربية in a French table with an Arabic voice only if
+    the words carry lang="ar"; the nearest lang of every Arabic-script text must be ar. (People's
+    and cohorts' names, which the audit's accounts write in both scripts, are names: no language.)"""
+    _, base, _ = site
+    names = ("أمينة", "الدفعة")
+    tab = role_pages["learner"]
+    unmarked, seen = [], 0
+    for url in [*course_pages(lang), f"/{lang}/trainer/", f"/{lang}/profile"]:
+        tab.goto(base + url)
+        found = tab.evaluate("""() => {
+            const arabic = /[\\u0600-\\u06ff]/, bad = [];
+            let seen = 0;
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (!arabic.test(node.data)) continue;
+                seen++;
+                const owner = node.parentElement.closest('[lang]');
+                if (!owner || owner.lang.split('-')[0] !== 'ar') bad.push(node.data.trim().slice(0, 50));
+            }
+            return {seen, bad};
+        }""")
+        seen += found["seen"]
+        unmarked += [f"{url}: {text}" for text in found["bad"] if not any(name in text for name in names)]
+    assert seen, "no Arabic text found in these pages"
+    assert not unmarked, "\n".join(unmarked)
