@@ -8,7 +8,11 @@ import pytest
 from course.content import LANGUAGES, load_course
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ["01-legal-framework", "02-identification", "03-protection", "04-consular-role"]
+# The rules hold for whatever modules the course has: a module with a quiz teaches, and is held to
+# the rules of a teaching module; one without (the introduction) is not. Adding a module as
+# docs/authoring.md says adds it here.
+SHIPPED = load_course(ROOT)
+MODULES = [slug for slug in SHIPPED.slugs if slug in SHIPPED.quizzes]
 PLACEHOLDERS = re.compile(r"lorem ipsum|\bTODO\b|\bFIXME\b|\bTBD\b|coming soon|à compléter|to be completed|xxx|\?\?\?|placeholder", re.IGNORECASE)
 ARTICLE = {"en": re.compile(r"\bArticles?\b"), "fr": re.compile(r"\barticles?\b", re.IGNORECASE), "ar": re.compile(r"المادة|المواد|الفصل")}
 # An explanation names its source: an article, a year or a law number, or the body that wrote it.
@@ -28,8 +32,8 @@ def test_the_course_passes_its_own_check(course):
     assert [str(p) for p in course.problems] == []
 
 
-def test_an_introduction_and_four_modules_in_three_languages(course):
-    assert course.slugs == ["00-introduction", *MODULES]
+def test_every_module_and_quiz_is_in_three_languages_and_most_modules_teach(course):
+    assert len(MODULES) >= 4 and set(course.slugs) - set(MODULES) <= {"00-introduction"}
     for slug in course.slugs:
         assert set(course.modules[slug]) == set(LANGUAGES), slug
     for slug in MODULES:

@@ -38,7 +38,9 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
 
     _read_course_file(modules_dir / "course.yaml", root, course)
     for lang, path in _language_files(modules_dir / GLOSSARY_FOLDER, root, course, required=True):
-        glossary, problems = parse_glossary(_read(path), lang, context(path, lang))
+        if (text := _read(path, root, course)) is None:
+            continue
+        glossary, problems = parse_glossary(text, lang, context(path, lang))
         course.problems += problems
         if glossary:
             course.glossaries[lang] = glossary
@@ -51,7 +53,9 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
         course.slugs.append(slug)
         for lang, path in _language_files(folder, root, course, required=True):
             ctx = context(path, lang, folder=folder, media_url=f"{base_url}/media/{slug}", glossary_ids=glossary_ids)
-            module, problems = parse_module(_read(path), slug, lang, ctx)
+            if (text := _read(path, root, course)) is None:
+                continue
+            module, problems = parse_module(text, slug, lang, ctx)
             course.problems += problems
             if module:
                 course.modules.setdefault(slug, {})[lang] = module
@@ -64,7 +68,9 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
             course.problems.append(Problem(_rel(folder, root), 1, f"quiz folder '{slug}' has no module folder of the same name in modules/"))
             continue
         for lang, path in _language_files(folder, root, course, required=True):
-            quiz, problems = parse_quiz(_read(path), slug, lang, context(path, lang, glossary_ids=glossary_ids))
+            if (text := _read(path, root, course)) is None:
+                continue
+            quiz, problems = parse_quiz(text, slug, lang, context(path, lang, glossary_ids=glossary_ids))
             course.problems += problems
             if quiz:
                 course.quizzes.setdefault(slug, {})[lang] = quiz
@@ -76,8 +82,22 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
     return course
 
 
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
+def _read(path: Path, root: Path, course: Course) -> str | None:
+    """The file's text; None, with a problem at the line of the first bad byte, when it is not UTF-8.
+
+    A byte-order mark (Notepad writes one) is accepted and dropped. Line ends are read as Python
+    reads text files, so the line numbers are the editor's."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        course.problems.append(Problem(
+            _rel(path, root), line,
+            f"not UTF-8 (byte {error.start}, 0x{data[error.start]:02x}): save the file as UTF-8 in your editor",
+        ))
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -89,7 +109,10 @@ def _read_course_file(path: Path, root: Path, course: Course) -> None:
         course.problems.append(Problem(_rel(path, root), 1, "missing: the course title and description per language"))
         return
     try:
-        data = yaml.safe_load(_read(path)) or {}
+        text = _read(path, root, course)
+        if text is None:
+            return
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         course.problems.append(Problem(_rel(path, root), mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import threading
 from pathlib import Path
@@ -47,6 +48,7 @@ class Catalog:
                 if self._course is None or fingerprint != self._fingerprint:
                     self._course = load_course(self.root, callout_labels(), self.base_url)
                     self._fingerprint = fingerprint
+                    _log_problems(self._course)
                     _keep_out_of_collections()
         return self._course
 
@@ -58,6 +60,13 @@ class Catalog:
                     stat = os.stat(os.path.join(folder, name))
                     stamps.append((folder, name, stat.st_mtime_ns, stat.st_size))
         return tuple(sorted(stamps))
+
+
+def _log_problems(course: Course) -> None:
+    """What `course check` would print, in the server's log: a file left out is never silent."""
+    log = logging.getLogger(__name__)
+    for problem in course.problems:
+        log.warning("%s", problem)
 
 
 def _keep_out_of_collections() -> None:
