@@ -64,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["CONTENT_ROOT"],
         base_url=app.config.get("APPLICATION_ROOT", "/").rstrip("/"),
         auto_reload=app.config["CONTENT_AUTO_RELOAD"],
+        app=app,
     )
     app.extensions["skeletons"] = Skeletons()
 

@@ -13,8 +13,15 @@ from flask_babel import force_locale, gettext
 from ..content import LANGUAGES, Course, load_course
 
 
-def callout_labels() -> dict[str, dict[str, str]]:
-    """The names of callout kinds in each language, through the interface catalogs."""
+def callout_labels(app=None) -> dict[str, dict[str, str]]:
+    """The names of callout kinds in each language, through the interface catalogs. force_locale()
+    needs an application context: a course first loaded outside one (a script, a test's set-up)
+    gets one of its own from app, or its callouts would be labelled in English in every language."""
+    from flask import has_app_context
+
+    if app is not None and not has_app_context():
+        with app.app_context():
+            return callout_labels()
     labels = {}
     for lang in LANGUAGES:
         with force_locale(lang):
@@ -32,8 +39,9 @@ def callout_labels() -> dict[str, dict[str, str]]:
 
 
 class Catalog:
-    def __init__(self, root: Path, base_url: str = "", auto_reload: bool = False):
+    def __init__(self, root: Path, base_url: str = "", auto_reload: bool = False, app=None):
         self.root = Path(root)
+        self.app = app
         self.base_url = base_url
         self.auto_reload = auto_reload
         self._lock = threading.Lock()
@@ -46,7 +54,7 @@ class Catalog:
             with self._lock:
                 fingerprint = self._files()
                 if self._course is None or fingerprint != self._fingerprint:
-                    self._course = load_course(self.root, callout_labels(), self.base_url)
+                    self._course = load_course(self.root, callout_labels(self.app), self.base_url)
                     self._fingerprint = fingerprint
                     _log_problems(self._course)
                     _keep_out_of_collections()
