@@ -221,6 +221,7 @@ def test_a_multiple_answer_question_asks_for_every_right_option_once(role_pages,
 
     _, base, _ = site
     tab = role_pages["learner"]
+    tab.set_viewport_size({"width": 1280, "height": 900})
     said = re.compile("|".join(["all that apply", "Cochez toutes", "Sélectionnez toutes", "plusieurs réponses",
                                 "كل الإجابات", "كل الأجوبة", "جميع الإجابات", "كل ما ينطبق"]), re.IGNORECASE)
     course, counted = load_course(REAL_COURSE), 0

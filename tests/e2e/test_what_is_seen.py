@@ -23,6 +23,12 @@ def course_pages(lang: str) -> list[str]:
     return urls
 
 
+def at_1280(tab):
+    """The role's tab at 1280 px: the audits share it and may leave it narrowed."""
+    tab.set_viewport_size({"width": 1280, "height": 900})
+    return tab
+
+
 def low_contrast(tab) -> tuple[int, list[str]]:
     tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     found = tab.evaluate(LOW_CONTRAST_TEXT)
@@ -32,7 +38,7 @@ def low_contrast(tab) -> tuple[int, list[str]]:
 def test_the_contrast_check_sees_arabic_text_that_axe_core_skips(role_pages, site):
     """The check itself: a pale Arabic paragraph, which axe-core passes, is caught."""
     _, base, _ = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     tab.goto(f"{base}/ar/")
     tab.evaluate("""() => { const p = document.createElement('p'); p.style.color = '#b0b0b0';
                             p.textContent = 'مكافحة الاتجار بالبشر'; document.querySelector('main').append(p); }""")
@@ -43,7 +49,7 @@ def test_the_contrast_check_sees_arabic_text_that_axe_core_skips(role_pages, sit
 @pytest.mark.parametrize("lang", ["ar", "fr"])
 def test_every_text_of_the_course_has_enough_contrast_as_rendered(role_pages, site, lang):
     _, base, _ = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     problems, checked = [], 0
     for url in course_pages(lang):
         assert tab.goto(base + url).status == 200, url
@@ -57,7 +63,7 @@ def test_every_text_of_the_course_has_enough_contrast_as_rendered(role_pages, si
 @pytest.mark.parametrize("url", ["/ar/modules/{module}/{page}", "/fr/modules/02-identification/why-indicators", "/en/quizzes/{module}"])
 def test_the_focus_ring_stands_out_three_to_one_from_what_surrounds_it(role_pages, site, url):
     _, base, values = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     tab.goto(base + url.format(**values))
     tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
     weak, seen = [], 0
@@ -72,7 +78,7 @@ def test_the_focus_ring_stands_out_three_to_one_from_what_surrounds_it(role_page
 
 def test_my_progress_shows_every_column_on_a_phone(role_pages, site):
     _, base, _ = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     tab.set_viewport_size({"width": 360, "height": 800})
     try:
         for lang in ("ar", "fr", "en"):
@@ -86,7 +92,7 @@ def test_my_progress_shows_every_column_on_a_phone(role_pages, site):
 
 def test_the_dashboard_shows_its_last_column_at_1280_px(role_pages, site):
     _, base, values = site
-    tab = role_pages["trainer"]
+    tab = at_1280(role_pages["trainer"])
     for lang in ("ar", "fr", "en"):
         tab.goto(f"{base}/{lang}/trainer/cohorts/{values['cohort']}/")
         columns = tab.locator("table.dashboard").evaluate(TABLE_COLUMNS)
@@ -95,7 +101,7 @@ def test_the_dashboard_shows_its_last_column_at_1280_px(role_pages, site):
 
 def test_lesson_tables_have_captions_row_headers_and_say_when_they_scroll(role_pages, site):
     _, base, _ = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     problems, tables = [], 0
     tab.set_viewport_size({"width": 360, "height": 800})
     try:
@@ -129,7 +135,7 @@ def test_lesson_tables_have_captions_row_headers_and_say_when_they_scroll(role_p
 
 def test_chart_text_stays_visible_in_forced_colours(role_pages, site):
     _, base, values = site
-    tab = role_pages["trainer"]
+    tab = at_1280(role_pages["trainer"])
     contrast = "() => {" + COLOUR_TOOLS + """
         return [...document.querySelectorAll('svg.chart text')].map(t => ratio(parse(getComputedStyle(t).fill), background(t.closest('figure'))));
     }"""
@@ -148,14 +154,14 @@ def test_the_qr_code_keeps_its_light_background_in_a_dark_high_contrast_theme(ro
     from PIL import Image
 
     _, base, _ = site
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     tab.emulate_media(forced_colors="active", color_scheme="dark")
     try:
         tab.goto(f"{base}/ar/certificate")
         shot = Image.open(io.BytesIO(tab.locator(".certificate-qr").screenshot())).convert("L")
     finally:
         tab.emulate_media(forced_colors="none", color_scheme="light")
-    pixels = list(shot.getdata())
+    pixels = list(shot.tobytes())
     light = sum(p > 200 for p in pixels) / len(pixels)
     dark = sum(p < 60 for p in pixels) / len(pixels)
     assert light > 0.3 and dark > 0.2, f"QR code drawn {light:.0%} light, {dark:.0%} dark"
@@ -168,7 +174,7 @@ def test_arabic_words_in_french_and_english_pages_are_marked_as_arabic(role_page
     and cohorts' names, which the audit's accounts write in both scripts, are names: no language.)"""
     _, base, _ = site
     names = ("أمينة", "الدفعة")
-    tab = role_pages["learner"]
+    tab = at_1280(role_pages["learner"])
     unmarked, seen = [], 0
     for url in [*course_pages(lang), f"/{lang}/trainer/", f"/{lang}/profile"]:
         tab.goto(base + url)
