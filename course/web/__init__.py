@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PUBLIC_URL=None,
         # What the app compresses when it serves alone; behind a proxy, the proxy compresses.
         COMPRESS_MIMETYPES=["text/html", "text/css", "image/svg+xml", "text/csv", "application/json"],
+        COMPRESS_ALGORITHM_STREAMING=["zstd", "br", "gzip", "deflate"],  # files from disk (images) for gzip-only clients too
         SIGNIN_FAILURE_LIMIT=5,
         SIGNIN_FAILURE_MINUTES=15,
         BABEL_TRANSLATION_DIRECTORIES=str(PROJECT_ROOT / "translations"),
