@@ -10,7 +10,7 @@ import sqlite3
 from flask import Flask, Response, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import InternalServerError, default_exceptions
+from werkzeug.exceptions import InternalServerError, SecurityError, default_exceptions
 
 # SQLite's primary result codes (an error's sqlite_errorcode is extended: the low byte is the primary).
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_IOERR, _SQLITE_FULL = 5, 6, 10, 13
@@ -73,6 +73,11 @@ def register(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, render_error)
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        """A Host outside TRUSTED_HOSTS: no page of the site is built for it (its addresses would carry it)."""
+        return Response("This site does not answer to this host name.\n", 400, mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
