@@ -45,7 +45,10 @@ def install(app: Flask) -> None:
             "behind a proxy (TRUSTED_PROXIES), set PUBLIC_URL to the site's address, e.g. https://course.example.org "
             "(or TRUSTED_HOSTS to the host names it answers to): docs/operations.md"
         )
-    _public_parts(app.config.get("PUBLIC_URL"))  # a malformed address stops the start, not a request
+    public = _public_parts(app.config.get("PUBLIC_URL"))  # a malformed address stops the start, not a request
+    if public and public[2]:  # under a sub-path, the cookies stay with the course, not the whole site
+        for setting in ("SESSION_COOKIE_PATH", "REMEMBER_COOKIE_PATH"):
+            app.config[setting] = app.config.get(setting) or public[2]
     app.wsgi_app = PublicAddress(app.wsgi_app, app.config)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_prefix=proxies)

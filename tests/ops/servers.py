@@ -240,6 +240,7 @@ class Visitor:
         self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(base))
         self.context = ssl.create_default_context(cafile=str(cafile)) if cafile else None
         self.cookies: dict[str, str] = {}
+        self.cookie_paths: dict[str, str] = {}
         self.referer: str | None = None
 
     def url(self, path: str) -> str:
@@ -276,7 +277,7 @@ class Visitor:
                 if morsel["max-age"] == "0" or morsel.value == "":
                     self.cookies.pop(name, None)
                 else:
-                    self.cookies[name] = morsel.value
+                    self.cookies[name], self.cookie_paths[name] = morsel.value, morsel["path"]
         if reply.headers.get_content_type() == "text/html":
             self.referer = url.geturl()
         return reply

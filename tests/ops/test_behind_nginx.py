@@ -88,6 +88,7 @@ def test_a_learner_goes_from_sign_up_to_a_verified_certificate(deployment, conte
     signed_in = visitor.post("/en/signin", {"csrf_token": token_in(form.text), "email": "salma@example.org",
                                             "password": "correct horse battery"})
     assert signed_in.status == 302 and signed_in.location() == f"{mount}/en/", signed_in.text[:500]
+    assert visitor.cookie_paths["session"] == (mount or "/")  # under a sub-path, the session stays with the course
 
     lesson = visitor.get("/en/modules/01-sample/elements")
     assert lesson.status == 200 and lesson.headers["Content-Encoding"] == "gzip"

@@ -6,6 +6,7 @@ every attempt acknowledged more than the replication interval before the loss, w
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -107,7 +108,7 @@ def _submit_until(visitor: Visitor, quiz, database, stop: threading.Event, ackno
                 form = {"csrf_token": token_in(page.text), "attempt": str(attempt_id), **quiz_form(quiz, seed)}
                 if visitor.post("/en/quizzes/01-sample", form).status == 303:
                     acknowledged.append((attempt_id, time.monotonic()))
-            except (OSError, AttributeError, TypeError, sqlite3.Error):
+            except (OSError, http.client.HTTPException, AttributeError, TypeError, sqlite3.Error):  # the server is gone
                 if stop.is_set():
                     return
                 time.sleep(0.05)
