@@ -212,3 +212,14 @@ def test_the_health_address_says_what_is_wrong_and_nothing_else(app, client):
     db.execute("DELETE FROM _sqlite_migrations WHERE name = ?", (store.migration_names()[-1],))
     pending = client.get("/health")
     assert pending.status_code == 503 and pending.get_json()["checks"]["migrations"] == "pending"
+
+
+# The guide shows the files the tests run
+
+
+@pytest.mark.parametrize("path", ["nginx/course.conf", "nginx/course-subpath.conf", "nginx/proxy.conf",
+                                  "systemd/course.service", "systemd/litestream.service", "litestream.yml"])
+def test_the_operations_guide_shows_each_deploy_file_as_it_is(path):
+    guide = (Path(__file__).parents[1] / "docs" / "operations.md").read_text()
+    text = (Path(__file__).parents[1] / "deploy" / path).read_text()
+    assert f"\n{text}```" in guide, f"docs/operations.md does not show deploy/{path} as it is"
