@@ -26,9 +26,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.sansio.utils import host_is_trusted
 
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
 class ConfigurationError(RuntimeError):
@@ -81,7 +80,7 @@ class PublicAddress:
                 self._parsed = (public_url, _public_parts(public_url))
             scheme, host, _path = self._parsed[1]
             environ["wsgi.url_scheme"], environ["HTTP_HOST"] = scheme, host
-        elif not self.config.get("TRUSTED_HOSTS") and not host_is_trusted(environ.get("HTTP_HOST") or "", LOCAL_HOSTS):
+        elif not self.config.get("TRUSTED_HOSTS") and _host_name(environ.get("HTTP_HOST", "")) not in LOCAL_HOSTS:
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"This site's address is not configured: set PUBLIC_URL (docs/operations.md).\n"]
         return self.wsgi_app(environ, start_response)
@@ -91,6 +90,13 @@ def public_root() -> str | None:
     """PUBLIC_URL as scheme://host[/path], without a trailing slash; None when it is not set."""
     public = _public_parts(current_app.config.get("PUBLIC_URL"))
     return f"{public[0]}://{public[1]}{public[2]}" if public else None
+
+
+def _host_name(host: str) -> str:
+    """The name of a Host header without its port, in lower case: `[::1]:5000` is `[::1]`."""
+    if host.startswith("["):
+        return host[: host.find("]") + 1]
+    return host.partition(":")[0].lower()
 
 
 def absolute_url(endpoint: str, **values) -> str:
