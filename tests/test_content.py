@@ -205,3 +205,89 @@ def test_a_broken_file_is_left_out_and_the_rest_still_loads(course_dir):
     course = load_course(course_dir)
     assert "en" not in course.modules["01-sample"]
     assert course.module("01-sample", "en").lang == "fr"
+
+
+PATHWAY = """
+referral_pathway:
+  - id: safety
+    fr: Sécurité
+    ar: السلامة
+    en: Safety
+  - id: consent
+    fr: Consentement
+    ar: الموافقة
+    en: Consent
+  - id: referral
+    fr: Orientation
+    ar: الإحالة
+    en: Referral
+"""
+PATHWAY_LISTS = {
+    "en": "1. **Safety** — first.\n2. **Consent** — to each step.\n3. **Referral** — then.\n",
+    "fr": "1. **Sécurité** — d'abord.\n2. **Consentement** — à chaque étape.\n3. **Orientation** — ensuite.\n",
+    "ar": "1. **السلامة** — أولًا.\n2. **الموافقة** — على كل خطوة.\n3. **الإحالة** — بعد ذلك.\n",
+}
+
+
+@pytest.fixture
+def pathway_dir(course_dir):
+    """The fixture course with a referral pathway declared, and its job aids printing it."""
+    path = course_dir / "modules/course.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + PATHWAY, encoding="utf-8")
+    for lang, steps in PATHWAY_LISTS.items():
+        path = course_dir / f"modules/01-sample/{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + "\nThe steps:\n\n" + steps, encoding="utf-8")
+    return course_dir
+
+
+def test_a_declared_pathway_is_read_with_its_labels(pathway_dir):
+    course = load_course(pathway_dir)
+    assert problems(pathway_dir) == []
+    assert [step.id for step in course.pathway] == ["safety", "consent", "referral"]
+    assert course.pathway[2].labels["fr"] == "Orientation"
+
+
+def test_a_pathway_step_needs_a_label_in_every_language(pathway_dir):
+    replace_in(pathway_dir, "modules/course.yaml", "    ar: الإحالة\n", "")
+    assert any("modules/course.yaml:" in p and "step 'referral' needs a label in ar" in p for p in problems(pathway_dir))
+
+
+def test_a_job_aid_without_the_pathway_is_reported(pathway_dir):
+    replace_in(pathway_dir, "modules/01-sample/fr.md", PATHWAY_LISTS["fr"], "")
+    assert any(p.startswith("modules/01-sample/fr.md:") and "job aid 'checklist' has no numbered list of the referral pathway" in p
+               for p in problems(pathway_dir))
+
+
+def test_a_job_aid_listing_the_steps_in_another_order_is_reported(pathway_dir):
+    replace_in(pathway_dir, "modules/01-sample/en.md", "2. **Consent** — to each step.\n3. **Referral** — then.",
+               "2. **Referral** — then.\n3. **Consent** — to each step.")
+    found = problems(pathway_dir)
+    assert any(p.startswith("modules/01-sample/en.md:") and "item 2 should start with 'Consent'" in p for p in found), found
+
+
+def test_an_ordering_question_must_order_pathway_steps_in_the_pathway_order(pathway_dir):
+    replace_in(pathway_dir, "quizzes/01-sample/en.md", "1. Safety\n2. Consent\n3. Referral", "1. Consent\n2. Safety\n3. Referral")
+    assert any(p.startswith("quizzes/01-sample/en.md:") and "question 'steps': its items must follow the referral pathway's order" in p
+               for p in problems(pathway_dir))
+
+
+def test_an_ordering_question_of_something_else_is_reported_once_a_pathway_is_declared(pathway_dir):
+    replace_in(pathway_dir, "quizzes/01-sample/en.md", "1. Safety\n2. Consent\n3. Referral", "1. Palermo\n2. Warsaw\n3. Rabat")
+    assert any("question 'steps': an ordering question orders steps of the referral pathway" in p and "item 1 'Palermo'" in p
+               for p in problems(pathway_dir))
+
+
+def test_an_ordering_question_must_order_the_same_steps_in_every_language(pathway_dir):
+    replace_in(pathway_dir, "quizzes/01-sample/ar.md", "1. السلامة\n2. الموافقة\n3. الإحالة", "1. السلامة\n2. الموافقة")
+    replace_in(pathway_dir, "quizzes/01-sample/fr.md", "1. Sécurité\n2. Consentement\n3. Orientation", "1. Sécurité\n2. Orientation")
+    replace_in(pathway_dir, "quizzes/01-sample/en.md", "1. Safety\n2. Consent\n3. Referral", "1. Safety\n2. Consent")
+    found = problems(pathway_dir)
+    assert any(p.startswith("quizzes/01-sample/en.md:") and "orders the pathway steps safety, consent, but fr.md orders safety, referral" in p
+               for p in found), found
+
+
+def test_without_a_declared_pathway_nothing_is_checked(course_dir):
+    replace_in(course_dir, "quizzes/01-sample/en.md", "1. Safety\n2. Consent\n3. Referral", "1. Palermo\n2. Warsaw\n3. Rabat")
+    replace_in(course_dir, "quizzes/01-sample/fr.md", "1. Sécurité\n2. Consentement\n3. Orientation", "1. Palerme\n2. Varsovie\n3. Rabat")
+    replace_in(course_dir, "quizzes/01-sample/ar.md", "1. السلامة\n2. الموافقة\n3. الإحالة", "1. باليرمو\n2. وارسو\n3. الرباط")
+    assert problems(course_dir) == []

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from course.content import LANGUAGES, load_course
+from course.content.pathway import numbered_lists, steps_in
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = ["01-legal-framework", "02-identification", "03-protection", "04-consular-role"]
@@ -77,13 +78,59 @@ def test_each_module_has_a_job_aid_and_glossary_links(course, slug):
 
 
 @pytest.mark.parametrize("slug", MODULES)
-def test_each_quiz_has_ten_questions_of_four_types_with_sourced_explanations(course, slug):
+def test_each_quiz_has_eight_questions_of_four_types_with_sourced_explanations(course, slug):
     for lang in LANGUAGES:
         quiz = course.quizzes[slug][lang]
-        assert len(quiz.questions) >= 10
+        assert len(quiz.questions) >= 8
         assert len({q.kind for q in quiz.questions}) >= 4
         for question in quiz.questions:
             assert SOURCE.search(question.explanation_html), (slug, lang, question.id)
+
+
+def sets_a_situation(question) -> bool:
+    """A scenario item tells a situation before its answers: a paragraph of a dozen words or more."""
+    words = re.sub(r"<[^>]+>", " ", question.prompt_html).split()
+    return len(words) >= 12
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_at_least_two_thirds_of_each_quiz_are_scenarios(course, slug):
+    for lang in LANGUAGES:
+        questions = course.quizzes[slug][lang].questions
+        scenarios = [q.id for q in questions if sets_a_situation(q)]
+        assert 3 * len(scenarios) >= 2 * len(questions), (slug, lang, sorted({q.id for q in questions} - set(scenarios)))
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_no_quiz_asks_only_for_a_number_or_an_article(course, slug):
+    for lang in LANGUAGES:
+        assert [q.id for q in course.quizzes[slug][lang].questions if q.kind == "short"] == [], (slug, lang)
+
+
+def test_the_course_declares_one_referral_pathway(course):
+    assert len(course.pathway) >= 5
+    assert all(step.labels[lang] for step in course.pathway for lang in LANGUAGES)
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_every_job_aid_prints_the_canonical_referral_pathway(course, slug):
+    expected = [step.id for step in course.pathway]
+    for module in versions(course, slug):
+        lists = numbered_lists(module.page(module.job_aid).html)
+        assert expected in [steps_in(course.pathway, items, module.lang) for items in lists], (slug, module.lang)
+
+
+@pytest.mark.parametrize("slug", MODULES)
+def test_every_ordering_question_orders_pathway_steps_in_the_canonical_order(course, slug):
+    order = [step.id for step in course.pathway]
+    for question_id in {q.id for q in course.quizzes[slug]["en"].questions if q.kind == "ordering"}:
+        found = set()
+        for lang in LANGUAGES:
+            ids = steps_in(course.pathway, course.quizzes[slug][lang].question(question_id).items, lang)
+            assert None not in ids, (slug, lang, question_id)
+            assert [order.index(i) for i in ids] == sorted({order.index(i) for i in ids}), (slug, lang, question_id)
+            found.add(tuple(ids))
+        assert len(found) == 1, (slug, question_id, found)
 
 
 def test_the_glossary_has_thirty_terms_in_each_language(course):

@@ -10,6 +10,8 @@ import yaml
 
 from .lessons import parse_glossary, parse_module
 from .model import LANGUAGES, Course, Problem
+from .pathway import FIELD as PATHWAY_FIELD
+from .pathway import check_pathway, read_pathway
 from .pipeline import RenderContext
 from .quizzes import parse_quiz
 
@@ -71,6 +73,7 @@ def load_course(root: Path, labels: dict[str, dict] | None = None, base_url: str
         _compare(course, root, folder, {lang: [(q.id, q.line) for q in quiz.questions] for lang, quiz in versions.items()}, "question ids")
         keys = {lang: [(q.id, q.answer_key, q.line) for q in quiz.questions] for lang, quiz in versions.items()}
         _compare_keys(course, root, folder, keys)
+    course.problems += check_pathway(course)
     course.problems.sort()
     return course
 
@@ -87,8 +90,9 @@ def _read_course_file(path: Path, root: Path, course: Course) -> None:
     if not path.is_file():
         course.problems.append(Problem(_rel(path, root), 1, "missing: the course title and description per language"))
         return
+    text = _read(path)
     try:
-        data = yaml.safe_load(_read(path)) or {}
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         course.problems.append(Problem(_rel(path, root), mark.line + 1 if mark else 1, f"not valid YAML: {getattr(error, 'problem', error)}"))
@@ -99,6 +103,9 @@ def _read_course_file(path: Path, root: Path, course: Course) -> None:
             course.problems.append(Problem(_rel(path, root), 1, f"'{field}' needs a text for each of {', '.join(LANGUAGES)}"))
             continue
         getattr(course, f"{field}s").update({lang: values[lang] for lang in LANGUAGES})
+    if isinstance(data, dict):
+        course.pathway, problems = read_pathway(data.get(PATHWAY_FIELD), _rel(path, root), text)
+        course.problems += problems
 
 
 def _folders(parent: Path, root: Path, course: Course) -> list[Path]:

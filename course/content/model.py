@@ -120,6 +120,14 @@ class Glossary:
     entries: tuple[GlossaryEntry, ...]
 
 
+@dataclass(frozen=True)
+class PathwayStep:
+    """One step of the referral pathway declared in course.yaml: an id and its label per language."""
+
+    id: str
+    labels: dict[str, str]
+
+
 @dataclass
 class Course:
     """Every language version of every module, quiz and glossary, and what was wrong."""
@@ -130,6 +138,7 @@ class Course:
     modules: dict[str, dict[str, Module]] = field(default_factory=dict)
     quizzes: dict[str, dict[str, Quiz]] = field(default_factory=dict)
     glossaries: dict[str, Glossary] = field(default_factory=dict)
+    pathway: tuple[PathwayStep, ...] = ()
     problems: list[Problem] = field(default_factory=list)
 
     def module(self, slug: str, lang: str) -> Module | None:
