@@ -24,6 +24,7 @@ from tests.ops.servers import BIN, DEPLOY, FIXTURE, Service, Visitor, free_port,
 
 LEARNERS = 4
 LOAD_SECONDS = 4.0
+PAUSE = 0.1  # between a learner's submissions: 4 learners, up to 40 a second, five times the busiest day (docs/scaling.md)
 
 
 def test_a_restore_from_the_replica_alone_has_every_acknowledged_attempt(tmp_path):
@@ -61,7 +62,7 @@ def test_a_restore_from_the_replica_alone_has_every_acknowledged_attempt(tmp_pat
     result = _run([str(BIN / "litestream"), "restore", "-config", config, "-o", str(restored / "course.db"), str(database)], env)
     assert result.returncode == 0, result.stdout
     due = sorted(attempt for attempt, at in acknowledged if at < lost_at - interval)
-    assert len(due) >= 20, f"only {len(due)} attempts acknowledged before {lost_at - interval:.1f}: too little load to tell"
+    assert len(due) >= 10, f"only {len(due)} attempts acknowledged before {lost_at - interval:.1f}: too little load to tell"
 
     restarted = start_gunicorn(tmp_path, free_port(), {"COURSE_DATABASE": str(restored / "course.db")}, name="restored")
     try:
@@ -74,7 +75,8 @@ def test_a_restore_from_the_replica_alone_has_every_acknowledged_attempt(tmp_pat
             "SELECT a.id, a.submitted_at, count(r.question) FROM attempts a LEFT JOIN responses r ON r.attempt_id = a.id "
             "WHERE a.submitted_at IS NOT NULL GROUP BY a.id")}
     missing = [attempt for attempt in due if attempt not in found]
-    assert missing == [], f"{len(missing)} of {len(due)} acknowledged attempts lost: {missing[:10]}"
+    lag = lost_at - min((at for attempt, at in acknowledged if attempt not in found), default=lost_at)
+    assert missing == [], f"{len(missing)} of {len(due)} acknowledged attempts lost: {missing[:10]}; the replica was {lag:.1f} s behind"
     assert all(found[attempt][1] == len(quiz.questions) for attempt in due)  # each with all its answers
     assert (restored / "course.db").stat().st_mode & 0o077 == 0  # the app made the restored file private
 
@@ -108,6 +110,7 @@ def _submit_until(visitor: Visitor, quiz, database, stop: threading.Event, ackno
                 form = {"csrf_token": token_in(page.text), "attempt": str(attempt_id), **quiz_form(quiz, seed)}
                 if visitor.post("/en/quizzes/01-sample", form).status == 303:
                     acknowledged.append((attempt_id, time.monotonic()))
+                stop.wait(PAUSE)
             except (OSError, http.client.HTTPException, AttributeError, TypeError, sqlite3.Error):  # the server is gone
                 if stop.is_set():
                     return
