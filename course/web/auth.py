@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import store
 from .context import get_db
-from .errors import fail
+from .errors import best_effort, fail
 from .languages import time_zones, valid_time_zone
 from .permissions import User
 
@@ -77,11 +77,11 @@ def signin():
         else:
             row = store.user_by_email(db, email)
             if row and check_password_hash(row["password_hash"], password) and row["active"]:
-                store.clear_signin_failures(db, email)
+                best_effort(store.clear_signin_failures, db, email)
                 login_user(User(row), remember=bool(request.form.get("remember")))
                 return redirect(_safe_next() or url_for("learn.home"))
             if row and not row["active"] and check_password_hash(row["password_hash"], password):
-                store.forget_signin_failure(db, failure)
+                best_effort(store.forget_signin_failure, db, failure)
                 error = _("This account has been deactivated. Contact your trainer.")
                 status = 403
             else:
@@ -93,10 +93,16 @@ def signin():
 def _count_attempt(db, email: str) -> int | None:
     """Record this attempt as a failure before the password is checked (a success clears it), or
     None when the account already has too many. Checking and recording in one step means a burst
-    of parallel guesses cannot all pass the check before any of them is recorded."""
-    minutes = current_app.config["SIGNIN_FAILURE_MINUTES"]
+    of parallel guesses cannot all pass the check before any of them is recorded.
+
+    When storage refuses to record it (a full disk), signing in still works: the failures
+    already recorded still count, and the attempt's id is 0, a failure never recorded."""
+    minutes, limit = current_app.config["SIGNIN_FAILURE_MINUTES"], current_app.config["SIGNIN_FAILURE_LIMIT"]
     since = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat(timespec="seconds")
-    return store.count_signin_attempt(db, email, since, current_app.config["SIGNIN_FAILURE_LIMIT"])
+    failure = best_effort(store.count_signin_attempt, db, email, since, limit, default=0)
+    if failure == 0 and store.signin_failures_since(db, email, since) >= limit:
+        return None
+    return failure
 
 
 def _safe_next() -> str | None:

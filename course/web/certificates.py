@@ -12,13 +12,14 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import store
 from ..analysis import best_attempts, certificate_modules, completion_date, visited_pages
 from ..progress import course_progress, progress_plan
+from .addresses import absolute_url
 from .context import get_course, get_db
 from .errors import fail
 from .languages import preferred_language
@@ -134,18 +135,14 @@ def render_pdf(certificate: dict) -> bytes:
 
 
 def _verify_url(certificate: dict) -> str:
-    """The absolute address printed and put in the QR code: PUBLIC_URL when set (behind a proxy the
-    request may say http://127.0.0.1), else the address this request came to."""
-    public = current_app.config.get("PUBLIC_URL")
-    if public:
-        return public.rstrip("/") + url_for("certificates.verify", lang=g.lang, code=certificate["code"])
-    return url_for("certificates.verify", lang=g.lang, code=certificate["code"], _external=True)
+    """The absolute address printed and put in the QR code (course/web/addresses.py)."""
+    return absolute_url("certificates.verify", lang=g.lang, code=certificate["code"])
 
 
 def _qr(certificate: dict) -> str:
     import segno
 
-    return segno.make(_verify_url(certificate), error="m").svg_data_uri(scale=4, border=2, dark="#000", light="#fff")
+    return segno.make(_verify_url(certificate), error="m").svg_data_uri(scale=4, border=2)
 
 
 @bp.route("/<lang>/verify")

@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from .. import store
 from ..content import LANGUAGES, load_course
+from .addresses import public_root
 from .auth import MAX_FIELD
 from .context import get_course, get_db
 
@@ -75,7 +76,10 @@ def backup(path: str | None) -> None:
     """Write a consistent copy of the database to PATH (default: instance/backups/course-<time>.db).
 
     Safe while the site is serving and learners are writing. See docs/operations.md to restore.
+    The copy is readable by this user only, and a folder made for it too. A backup that cannot
+    be written (a full disk) says so in one line, leaves no partial file and exits with status 1.
     """
+    import sqlite3
     from datetime import UTC, datetime
     from pathlib import Path
 
@@ -86,8 +90,13 @@ def backup(path: str | None) -> None:
     if target.exists():
         click.echo(f"{target} already exists; choose another name (a backup never overwrites a file).", err=True)
         sys.exit(1)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    counts = store.backup_to(get_db(), str(target))
+    target.parent.mkdir(mode=store.PRIVATE_FOLDER, parents=True, exist_ok=True)
+    try:
+        counts = store.backup_to(get_db(), str(target))
+    except (sqlite3.Error, OSError) as error:
+        reason = "no space left on the disk" if _disk_full(error) else str(error)
+        click.echo(f"backup failed, nothing written to {target}: {reason}", err=True)
+        sys.exit(1)
     click.echo(f"backup written to {target} ({target.stat().st_size:,} bytes, integrity ok)")
     click.echo(", ".join(f"{table}: {n}" for table, n in counts.items()))
 
@@ -101,7 +110,7 @@ def xapi_send(dry_run: bool) -> None:
     from .. import xapi
 
     config = current_app.config
-    base_url, endpoint = (config.get("PUBLIC_URL") or "").rstrip("/"), config.get("XAPI_ENDPOINT") or ""
+    base_url, endpoint = public_root() or "", config.get("XAPI_ENDPOINT") or ""
     if not base_url:
         click.echo("set PUBLIC_URL (the site's address, e.g. https://course.example.org): it names the learners and activities", err=True)
         sys.exit(1)
@@ -118,6 +127,14 @@ def xapi_send(dry_run: bool) -> None:
         click.echo(str(error), err=True)
         sys.exit(1)
     click.echo(f"{sent} statement(s) sent to {endpoint}")
+
+
+def _disk_full(error: BaseException) -> bool:
+    import errno
+
+    from .errors import storage_problem
+
+    return storage_problem(error) == "full" or getattr(error, "errno", None) == errno.ENOSPC
 
 
 def register(app: Flask) -> None:

@@ -13,6 +13,7 @@ from flask_login import current_user
 from .. import store
 from ..content import LANGUAGES
 from .context import get_course, get_db
+from .errors import best_effort
 
 DEFAULT_LANGUAGE = "fr"
 LANGUAGE_NAMES = {"fr": "Français", "ar": "العربية", "en": "English"}
@@ -81,7 +82,7 @@ def register(app: Flask) -> None:
             session["lang"] = lang
         user = current_user._get_current_object()  # one look through the proxy, not three (about 2 µs each)
         if user.is_authenticated and user.lang != lang:
-            store.set_user_lang(get_db(), user.id, lang)
+            best_effort(store.set_user_lang, get_db(), user.id, lang)
 
     @app.context_processor
     def language_context():

@@ -16,7 +16,7 @@ from ..grading import display_order, field_name, form_layout, grade_attempt, par
 from ..progress import course_progress, module_progress, overall_percent
 from .certificates import issue_on_submission
 from .context import get_course, get_db
-from .errors import fail
+from .errors import best_effort, fail
 from .permissions import User, may_see_learner
 from .skeletons import PagesRead, marker
 
@@ -91,7 +91,7 @@ def page(slug: str, page_id: str):
     if page is None:
         abort(404)
     db = get_db()
-    store.record_visit(db, current_user.id, slug, page_id)
+    best_effort(store.record_visit, db, current_user.id, slug, page_id)
     pages_read = store.pages_read(db, current_user.id, slug)
     if _whole_page_needed():
         return render_template("learn/page.html", pages_read=PagesRead(pages_read), **_page_context(module, page))
@@ -177,8 +177,8 @@ def quiz(slug: str):
     if request.method == "GET":
         attempt = store.open_attempt(db, current_user.id, slug)
         if attempt is None:
-            attempt_id = store.start_attempt(db, current_user.id, slug, quiz.lang, quiz.version, secrets.randbits(31))
-            attempt = store.attempt_by_id(db, attempt_id)
+            attempt_id = best_effort(store.start_attempt, db, current_user.id, slug, quiz.lang, quiz.version, secrets.randbits(31))
+            attempt = store.attempt_by_id(db, attempt_id) if attempt_id else None  # None: the quiz is shown, not submittable
         return _render_quiz(module, quiz, attempt, _draft_answers(course, attempt), [])
     user_id = current_user.id
     attempt = _own_attempt(request.form.get("attempt", ""), slug, user_id)
@@ -196,7 +196,7 @@ def quiz(slug: str):
     result = grade_attempt(quiz, responses)
     if not store.submit_attempt(db, attempt["id"], quiz.lang, quiz.version, result, responses):
         fail(409, _("This attempt has already been submitted; it was counted once. Its result is in “My progress”."))
-    issue_on_submission(db, course, user_id)
+    best_effort(issue_on_submission, db, course, user_id)  # the attempt is stored: a certificate can wait for the next look
     return redirect(_result_address(slug, attempt["id"]), code=303)
 
 
@@ -215,7 +215,7 @@ def _draft_answers(course, attempt: dict) -> dict:
     """The answers kept by a language switch, as form fields. Positions point to the options as the
     attempt shows them, the same in every language; they are used only while the quiz they were
     given in has not changed since."""
-    draft = store.attempt_draft(attempt)
+    draft = store.attempt_draft(attempt) if attempt else None
     if not draft:
         return {}
     given_in = course.quizzes.get(attempt["module"], {}).get(draft["lang"])
@@ -242,8 +242,9 @@ def _own_attempt(raw_id: str, slug: str, user_id: int) -> dict:
 
 def _render_quiz(module, quiz, attempt, form: dict, errors: list, status: int = 200, changed: bool = False):
     """The quiz form for the attempt. changed: a form came back from a page that showed the quiz
-    otherwise (its layout differs), so its answers were not read: the attempt stays open."""
-    orders = {q.id: display_order(q, attempt["seed"]) for q in quiz.questions}
+    otherwise (its layout differs), so its answers were not read: the attempt stays open. No
+    attempt: none could be opened (storage refused it), so the questions are shown to read only."""
+    orders = {q.id: display_order(q, attempt["seed"] if attempt else 0) for q in quiz.questions}
     missing = {e.question_id for e in errors if e.kind == "missing"}
     tampered = any(e.kind != "missing" for e in errors)
     past = store.submitted_attempts(get_db(), current_user.id, quiz.slug)
