@@ -108,7 +108,8 @@ def test_a_full_disk_gives_honest_503s_while_reading_still_works(small_disk, cap
     assert sorted(os.listdir(small_disk / "backups")) == []
 
     assert not [record for record in caplog.records if record.exc_info or record.levelno >= logging.ERROR]
-    assert all(record.getMessage().startswith("storage full") for record in caplog.records)
+    # (the content loader logs the fixture course's own file:line problems: not about storage)
+    assert all(record.getMessage().startswith("storage full") for record in caplog.records if record.name != "course.web.catalog")
 
     os.remove(small_disk / "filler")  # the administrator makes room: nothing else is needed
     saved = amina.post("/en/quizzes/01-sample", data=forms["en"])
